@@ -1,0 +1,1 @@
+"""Persistence: ORM models, engine and sessions, Alembic migrations, repositories, vector search."""
