@@ -1,0 +1,17 @@
+"""Own the `desk` command line: the root typer app and the registration of every sub-command."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(name="desk", help="desk: a multi-account AI trading desk for Indian equities.",
+                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+
+
+def main() -> None:
+    """Entry point of the `desk` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
