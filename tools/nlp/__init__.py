@@ -1,0 +1,1 @@
+"""Own the NLP side of the desk: embeddings, ticker linking and event tagging."""
