@@ -1,0 +1,1 @@
+"""Accounts, mandates (versioned), funding plans, users and per-account access."""
