@@ -45,6 +45,9 @@ class CapitalTxnType(StrEnum):
     RELEASE = "RELEASE"
     REALIZED_PNL = "REALIZED_PNL"
     FEES = "FEES"
+    STAGED_DEPOSIT = "STAGED_DEPOSIT"  # lump sum received but not released (tranches)
+    DEPLOY = "DEPLOY"  # reserved cash → open position at cost (entry fill)
+    UNWIND = "UNWIND"  # open position at cost → available cash (exit fill)
 
 
 class Strategy(StrEnum):
