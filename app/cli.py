@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from app import cli_core
+
 app = typer.Typer(name="desk", help="desk: a multi-account AI trading desk for Indian equities.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
+cli_core.register(app)
 
 
 def main() -> None:
