@@ -1,0 +1,1 @@
+"""Own the treasurer agent: the proposal note schema, its offline twin and the LLM wording."""
