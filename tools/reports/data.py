@@ -1,0 +1,332 @@
+"""Own what reports read from the store: trades with their fills, card decisions, risk events,
+capital flows, equity snapshots and the NIFTY 50 benchmark, as plain frozen values."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.clock import IST, to_ist
+from core.enums import AuditCategory, CapitalTxnType, CardStatus
+from core.errors import NotFound
+from store.models import (
+    Account,
+    AuditLogRow,
+    BarRow,
+    CapitalTransaction,
+    FillRow,
+    Instrument,
+    KillSwitchRow,
+    MetaLabelRow,
+    OrderRow,
+    PlaybookRow,
+    PositionRow,
+    RiskSnapshotRow,
+    SignalRow,
+    TradeCardRow,
+)
+from tools.reports.pnl import FillLine
+
+BENCHMARK_SYMBOLS = ("NIFTY 50", "NIFTY50", "NIFTY", "^NSEI")
+_INFLOWS = {CapitalTxnType.DEPOSIT, CapitalTxnType.TRANSFER_IN, CapitalTxnType.SIP_INSTALLMENT}
+_OUTFLOWS = {CapitalTxnType.WITHDRAWAL, CapitalTxnType.TRANSFER_OUT}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountHeader:
+    id: int
+    name: str
+    account_type: str | None
+    status: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """One trade card with every fill of its orders and the labels attribution needs."""
+
+    card_id: int
+    symbol: str
+    direction: str | None
+    strategy: str
+    playbook: str
+    sector: str
+    status: str | None
+    stop_loss: Decimal | None
+    take_profit: Decimal | None
+    signal_id: int | None
+    meta_trustworthy: bool | None
+    tp_probability: float | None
+    fills: tuple[FillLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CardDecision:
+    card_id: int
+    symbol: str
+    outcome: str  # APPROVED | REJECTED | EXPIRED | CREATED | BLOCKED
+    at: datetime
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class RiskEvent:
+    at: datetime
+    kind: str
+    detail: str
+
+
+def day_window(d: date) -> tuple[datetime, datetime]:
+    """The IST calendar day d as a [start, end) pair of aware datetimes."""
+    start = datetime.combine(d, time(0, 0), tzinfo=IST)
+    return start, start + timedelta(days=1)
+
+
+def month_window(d: date) -> tuple[date, datetime, datetime]:
+    """The IST calendar month containing d: (first day, start, end)."""
+    first = d.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, day_window(first)[0], day_window(nxt)[0]
+
+
+def account_header(session: Session, account_id: int) -> AccountHeader:
+    row = session.get(Account, account_id)
+    if row is None:
+        raise NotFound(f"account {account_id} does not exist")
+    return AccountHeader(row.id, row.name, row.account_type, row.status)
+
+
+def report_account_ids(session: Session) -> list[int]:
+    """Every account that is not CLOSED (reports are generated for each)."""
+    stmt = select(Account.id).where(or_(Account.status.is_(None), Account.status != "CLOSED"))
+    return list(session.scalars(stmt.order_by(Account.id)))
+
+
+def load_trades(session: Session, account_id: int, until: datetime) -> list[Trade]:
+    """Every card of the account that has at least one fill before `until`, oldest card first."""
+    rows = session.execute(
+        select(FillRow, OrderRow.trade_card_id)
+        .join(OrderRow, OrderRow.id == FillRow.order_id)
+        .where(FillRow.account_id == account_id, FillRow.ts < until)
+        .order_by(FillRow.ts, FillRow.id)
+    ).all()
+    by_card: dict[int, list[FillLine]] = defaultdict(list)
+    for fill, card_id in rows:
+        by_card[card_id].append(FillLine(fill.ts, fill.side, fill.quantity, fill.price, fill.fees))
+    if not by_card:
+        return []
+    cards = session.scalars(select(TradeCardRow).where(TradeCardRow.id.in_(sorted(by_card))))
+    return [_trade(session, card, tuple(by_card[card.id])) for card in cards]
+
+
+def _trade(session: Session, card: TradeCardRow, fills: tuple[FillLine, ...]) -> Trade:
+    playbook = session.get(PlaybookRow, card.playbook_id) if card.playbook_id else None
+    meta = session.get(MetaLabelRow, card.meta_label_id) if card.meta_label_id else None
+    signal = session.get(SignalRow, card.signal_id) if card.signal_id else None
+    return Trade(
+        card_id=card.id,
+        symbol=card.symbol,
+        direction=card.direction,
+        strategy=card.strategy or "unlabelled",
+        playbook=playbook.name if playbook else "none",
+        sector=_sector(session, card),
+        status=card.status,
+        stop_loss=card.stop_loss,
+        take_profit=card.take_profit,
+        signal_id=card.signal_id,
+        meta_trustworthy=meta.is_trustworthy if meta else None,
+        tp_probability=signal.tp_probability if signal else None,
+        fills=fills,
+    )
+
+
+def _sector(session: Session, card: TradeCardRow) -> str:
+    pos_sector = session.scalar(
+        select(PositionRow.sector).where(PositionRow.trade_card_id == card.id).limit(1)
+    )
+    if pos_sector:
+        return pos_sector
+    inst = session.scalar(select(Instrument.sector).where(Instrument.symbol == card.symbol))
+    return inst or "unknown"
+
+
+def current_stops(session: Session, card_ids: list[int]) -> dict[int, Decimal]:
+    """The live stop of each card's position (trailing stops move it), where one is recorded."""
+    if not card_ids:
+        return {}
+    rows = session.execute(
+        select(PositionRow.trade_card_id, PositionRow.stop_loss).where(
+            PositionRow.trade_card_id.in_(card_ids), PositionRow.stop_loss.is_not(None)
+        )
+    ).all()
+    return {cid: stop for cid, stop in rows if cid is not None}
+
+
+def mark_price(session: Session, symbol: str, before: datetime) -> Decimal | None:
+    """Last traded close of the symbol before `before` from stored bars (any interval)."""
+    close = session.scalar(
+        select(BarRow.close)
+        .where(BarRow.symbol == symbol, BarRow.ts < before)
+        .order_by(BarRow.ts.desc())
+        .limit(1)
+    )
+    if close is None:
+        close = session.scalar(
+            select(PositionRow.current_price)
+            .where(PositionRow.symbol == symbol, PositionRow.current_price.is_not(None))
+            .limit(1)
+        )
+    return None if close is None else Decimal(str(close))
+
+
+def card_decisions(
+    session: Session, account_id: int, start: datetime, end: datetime
+) -> list[CardDecision]:
+    """Cards created, approved, rejected, blocked or expired inside [start, end)."""
+    cards = session.scalars(select(TradeCardRow).where(TradeCardRow.account_id == account_id))
+    out: list[CardDecision] = []
+    for c in cards:
+        out.extend(_decisions_of(c, start, end))
+    return sorted(out, key=lambda d: (d.at, d.card_id))
+
+
+def _decisions_of(c: TradeCardRow, start: datetime, end: datetime) -> list[CardDecision]:
+    def inside(ts: datetime | None) -> bool:
+        return ts is not None and start <= ts < end
+
+    out = []
+    if inside(c.created_at):
+        kind = "BLOCKED" if c.status == CardStatus.BLOCKED else "CREATED"
+        out.append(CardDecision(c.id, c.symbol, kind, c.created_at, c.strategy or ""))  # type: ignore[arg-type]
+    if inside(c.approved_at):
+        qty = c.approved_quantity or c.quantity
+        out.append(
+            CardDecision(
+                c.id,
+                c.symbol,
+                "APPROVED",
+                c.approved_at,  # type: ignore[arg-type]
+                f"qty {qty} by {c.approved_by or '?'}",
+            )
+        )
+    if inside(c.rejected_at):
+        out.append(
+            CardDecision(
+                c.id,
+                c.symbol,
+                "REJECTED",
+                c.rejected_at,  # type: ignore[arg-type]
+                c.rejection_reason or "no reason given",
+            )
+        )
+    if c.status == CardStatus.EXPIRED and inside(c.expires_at):
+        out.append(CardDecision(c.id, c.symbol, "EXPIRED", c.expires_at, "not decided in time"))  # type: ignore[arg-type]
+    return out
+
+
+def risk_events(
+    session: Session, account_id: int, start: datetime, end: datetime
+) -> list[RiskEvent]:
+    """Kill-switch triggers and every RISK audit entry of the account or the whole portfolio."""
+    mine = or_(AuditLogRow.account_id == account_id, AuditLogRow.account_id.is_(None))
+    audits = session.scalars(
+        select(AuditLogRow)
+        .where(
+            AuditLogRow.action_category == AuditCategory.RISK.value,
+            mine,
+            AuditLogRow.timestamp >= start,
+            AuditLogRow.timestamp < end,
+        )
+        .order_by(AuditLogRow.seq)
+    )
+    out = [RiskEvent(a.timestamp, a.action_type, _payload_summary(a.payload)) for a in audits]
+    seen = {(e.at, e.kind) for e in out}
+    switches = session.scalars(
+        select(KillSwitchRow).where(
+            or_(KillSwitchRow.account_id == account_id, KillSwitchRow.account_id.is_(None)),
+            KillSwitchRow.triggered_at >= start,
+            KillSwitchRow.triggered_at < end,
+        )
+    )
+    for s in switches:
+        kind = f"KILL_SWITCH_{s.switch_type}"
+        if (s.triggered_at, kind) not in seen and s.triggered_at is not None:
+            out.append(RiskEvent(s.triggered_at, kind, s.trigger_reason or ""))
+    return sorted(out, key=lambda e: e.at)
+
+
+def _payload_summary(payload: dict[str, Any]) -> str:
+    keys = ("reason", "switch_type", "action", "threshold", "value", "message")
+    parts = [f"{k}={payload[k]}" for k in keys if k in payload and payload[k] not in (None, "")]
+    return ", ".join(parts)[:200]
+
+
+def capital_flows(
+    session: Session, account_id: int, until: datetime
+) -> list[tuple[datetime, Decimal]]:
+    """External money in (+) and out (-) of the account before `until`, oldest first.
+
+    Internal moves (reserve/release, tranche release, realised P&L, fees) are not flows.
+    """
+    rows = session.scalars(
+        select(CapitalTransaction)
+        .where(CapitalTransaction.account_id == account_id, CapitalTransaction.timestamp < until)
+        .order_by(CapitalTransaction.timestamp, CapitalTransaction.id)
+    )
+    out = []
+    for r in rows:
+        kind = r.transaction_type
+        if kind in _INFLOWS:
+            out.append((r.timestamp, abs(r.amount)))
+        elif kind in _OUTFLOWS:
+            out.append((r.timestamp, -abs(r.amount)))
+    return [(ts, amt) for ts, amt in out if ts is not None]
+
+
+def equity_snapshots(
+    session: Session, account_id: int, start: datetime, end: datetime
+) -> dict[date, float]:
+    """The last recorded equity of each IST day in [start, end) from the risk monitor."""
+    rows = session.execute(
+        select(RiskSnapshotRow.timestamp, RiskSnapshotRow.equity)
+        .where(
+            RiskSnapshotRow.account_id == account_id,
+            RiskSnapshotRow.equity.is_not(None),
+            RiskSnapshotRow.timestamp >= start,
+            RiskSnapshotRow.timestamp < end,
+        )
+        .order_by(RiskSnapshotRow.timestamp)
+    ).all()
+    return {to_ist(ts).date(): float(eq) for ts, eq in rows if ts is not None}
+
+
+def latest_snapshot(session: Session, account_id: int, before: datetime) -> RiskSnapshotRow | None:
+    return session.scalar(
+        select(RiskSnapshotRow)
+        .where(RiskSnapshotRow.account_id == account_id, RiskSnapshotRow.timestamp < before)
+        .order_by(RiskSnapshotRow.timestamp.desc())
+        .limit(1)
+    )
+
+
+def benchmark_closes(session: Session, start: datetime, end: datetime) -> dict[date, float]:
+    """Daily NIFTY 50 closes in [start, end) from the bars table, under any common symbol."""
+    for symbol in BENCHMARK_SYMBOLS:
+        rows = session.execute(
+            select(BarRow.ts, BarRow.close)
+            .where(
+                BarRow.symbol == symbol,
+                BarRow.interval == "1d",
+                BarRow.ts >= start - timedelta(days=1),
+                BarRow.ts < end,
+            )
+            .order_by(BarRow.ts)
+        ).all()
+        if rows:
+            return {to_ist(ts).date(): float(c) for ts, c in rows if c is not None}
+    return {}
