@@ -114,11 +114,14 @@ def test_generate_stores_markdown_pdf_and_audits(db, seeded: int, clock: FakeClo
         pdf = report_pdf(s, find_report(s, "EOD", DAY, seeded).id)  # type: ignore[union-attr]
         entries = entries_for(s, account_id=seeded, action_category=AuditCategory.REPORT.value)
         assert verify_chain(s).ok
-    assert "SIMULATED" in view.markdown and "₹53.00" in view.markdown
+    assert "SIMULATED" in view.markdown
+    assert "₹53.00" in view.markdown
     assert pdf.startswith(b"%PDF")
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         text = "\n".join(p.extract_text() or "" for p in doc.pages)
-    assert "SIMULATED" in text and "End-of-day report" in text and "HDFCBANK" in text
+    assert "SIMULATED" in text
+    assert "End-of-day report" in text
+    assert "HDFCBANK" in text
     assert len(entries) == 2
     assert "SIMULATED" in telegram_summary(view)
 
