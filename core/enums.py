@@ -220,3 +220,12 @@ class Role(StrEnum):
     ADMIN = "ADMIN"
     TRADER = "TRADER"
     VIEWER = "VIEWER"
+
+
+class MarketPhase(StrEnum):
+    """Where the NSE cash market is in its day (IST): pre-open, continuous, closing session."""
+
+    PRE_OPEN = "PRE_OPEN"
+    OPEN = "OPEN"
+    CLOSING = "CLOSING"
+    CLOSED = "CLOSED"

@@ -1,0 +1,140 @@
+"""Bars and instruments repository on SQLite and Postgres: idempotent upserts and frame loaders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from core.domain import Bar, Instrument
+from core.enums import DataSource
+from store.db import transaction
+from store.repos.market import (
+    count_bars,
+    get_instrument,
+    instrument_aliases,
+    latest_bars,
+    list_instruments,
+    load_bars_frame,
+    upsert_bars,
+    upsert_instruments,
+)
+
+T0 = datetime(2025, 12, 15, 3, 45, tzinfo=UTC)
+
+
+def _frame(symbols: list[str], days: int) -> pd.DataFrame:
+    rows = []
+    for i, sym in enumerate(symbols):
+        for d in range(days):
+            px = 100.0 + 10 * i + d
+            rows.append(
+                {
+                    "symbol": sym,
+                    "ts": T0 + timedelta(days=d),
+                    "open": px,
+                    "high": px + 2,
+                    "low": px - 1,
+                    "close": px + 1,
+                    "volume": 1000 + d,
+                    "source": "CSV",
+                }
+            )
+    return pd.DataFrame(rows).assign(ts=lambda f: pd.to_datetime(f["ts"], utc=True))
+
+
+def test_upsert_bars_is_idempotent_and_loads_sorted(db) -> None:
+    frame = _frame(["TCS", "INFY"], 3)
+    with transaction(db.sessions) as s:
+        assert upsert_bars(s, frame) == 6
+    with transaction(db.sessions) as s:
+        assert upsert_bars(s, frame) == 0
+        assert upsert_bars(s, _frame(["TCS"], 4)) == 1
+        assert count_bars(s, "1d") == 7
+        out = load_bars_frame(s)
+    assert list(out.columns) == [
+        "symbol",
+        "exchange",
+        "ts",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "oi",
+        "source",
+    ]
+    assert out["symbol"].tolist() == ["INFY"] * 3 + ["TCS"] * 4
+    assert out["ts"].is_monotonic_increasing is False
+    assert out.groupby("symbol")["ts"].apply(lambda s: s.is_monotonic_increasing).all()
+    assert str(out["ts"].dt.tz) == "UTC"
+    assert out.iloc[0]["close"] == pytest.approx(111.0)
+
+
+def test_load_filters_and_latest(db) -> None:
+    with transaction(db.sessions) as s:
+        upsert_bars(s, _frame(["TCS", "INFY", "SBIN"], 5))
+        some = load_bars_frame(
+            s, symbols=["TCS"], start=T0 + timedelta(days=1), end=T0 + timedelta(days=3)
+        )
+        last = latest_bars(s, symbols=["TCS", "INFY"], as_of=T0 + timedelta(days=2, hours=1))
+        none = load_bars_frame(s, interval="5m")
+    assert some["ts"].tolist() == [pd.Timestamp(T0 + timedelta(days=k)) for k in (1, 2, 3)]
+    assert last["symbol"].tolist() == ["INFY", "TCS"]
+    assert (last["ts"] == pd.Timestamp(T0 + timedelta(days=2))).all()
+    assert none.empty
+
+
+def test_upsert_bar_objects_and_intervals_are_separate(db) -> None:
+    bars = [
+        Bar("TCS", "NSE", iv, T0, 1.0, 2.0, 0.5, 1.5, 10, source=DataSource.SIMULATED)
+        for iv in ("1d", "5m")
+    ]
+    with transaction(db.sessions) as s:
+        assert upsert_bars(s, bars) == 2
+        assert upsert_bars(s, bars) == 0
+        got = load_bars_frame(s, interval="5m")
+    assert got["source"].tolist() == ["SIMULATED"]
+
+
+def test_naive_timestamps_are_refused(db) -> None:
+    frame = _frame(["TCS"], 1).assign(ts=lambda f: f["ts"].dt.tz_localize(None))
+    with transaction(db.sessions) as s, pytest.raises(ValueError, match="timezone-aware"):
+        upsert_bars(s, frame)
+
+
+def test_instruments_upsert_get_list_and_aliases(db) -> None:
+    tcs = Instrument(
+        "TCS",
+        "NSE",
+        name="Tata Consultancy Services Ltd.",
+        isin="INE467B01029",
+        sector="Information Technology",
+        tick_size=Decimal("0.10"),
+        instrument_key="NSE_EQ|INE467B01029",
+    )
+    infy = Instrument("INFY", "NSE", name="Infosys Ltd.", isin="INE009A01021")
+    with transaction(db.sessions) as s:
+        assert upsert_instruments(s, [tcs, infy], aliases={"TCS": ["TCS", "Tata Consultancy"]}) == 2
+    with transaction(db.sessions) as s:
+        assert upsert_instruments(s, [tcs]) == 0
+        assert get_instrument(s, "TCS") == tcs
+        assert get_instrument(s, "NOPE") is None
+        assert [i.symbol for i in list_instruments(s)] == ["INFY", "TCS"]
+        assert [i.symbol for i in list_instruments(s, ["INFY"])] == ["INFY"]
+        assert instrument_aliases(s) == {"TCS": ["TCS", "Tata Consultancy"]}
+
+
+def test_instrument_key_moves_with_a_rename(db) -> None:
+    key = "NSE_EQ|INE155A01022"
+    old = Instrument("TATAMOTORS", "NSE", name="Tata Motors Ltd.", instrument_key=key)
+    new = Instrument("TMPV", "NSE", name="Tata Motors Passenger Vehicles Ltd.", instrument_key=key)
+    with transaction(db.sessions) as s:
+        upsert_instruments(s, [old])
+    with transaction(db.sessions) as s:
+        upsert_instruments(s, [new])
+    with transaction(db.sessions) as s:
+        assert get_instrument(s, "TMPV").instrument_key == key
+        assert get_instrument(s, "TATAMOTORS").instrument_key is None
