@@ -90,7 +90,7 @@ class NseCalendar:
         return _ist_utc(d, CLOSE_IST)
 
     def phase(self, ts: datetime) -> MarketPhase:
-        """Market phase at ts: PRE_OPEN 09:00, OPEN 09:15-15:30, CLOSING 15:40-16:00 IST, else CLOSED."""
+        """Return PRE_OPEN (09:00), OPEN (09:15-15:30), CLOSING (15:40-16:00 IST) or CLOSED."""
         local = to_ist(ts)
         if not self.is_session(local.date()):
             return MarketPhase.CLOSED
