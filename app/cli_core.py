@@ -174,6 +174,30 @@ def audit_verify() -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
+    app.command("up")(up)
     app.add_typer(db_cli, name="db")
     app.add_typer(accounts_cli, name="accounts")
     app.add_typer(audit_cli, name="audit")
+
+
+def up(
+    host: Annotated[str | None, typer.Option(help="bind address (default DESK_WEB_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default DESK_WEB_PORT)")] = None,
+) -> None:
+    """Start the desk: web app, scheduler, market feed, hot path, risk monitor (and the bot)."""
+    import asyncio
+    import logging
+
+    from app.runtime import DeskRuntime
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    c = container()
+    password = c.seed_demo()
+    runtime = DeskRuntime(c, host or c.settings.web_host, port or c.settings.web_port)
+    console.print(f"desk up: {c.describe()}")
+    console.print(f"open http://{runtime.host}:{runtime.port}  (user demo"
+                  + (f", password {password})" if password else
+                     f", password in {c.data_dir / 'demo-password.txt'})"))
+    if c.simulated:
+        console.print("[yellow]SIMULATED market: prices, news and fills are not real[/yellow]")
+    asyncio.run(runtime.run())
