@@ -132,3 +132,5 @@ class TransferProposal(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(50))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signal_id: Mapped[int | None] = mapped_column(Integer)  # the candidate a loan funds
+    reference: Mapped[str | None] = mapped_column(String(100), unique=True, index=True)

@@ -1,0 +1,1 @@
+"""Own the treasury: the capital ledger, deployable cash, the funding calendar and transfers."""
