@@ -1,0 +1,1 @@
+"""Broker adapters behind core.ports.Broker: the paper broker and the Upstox client."""

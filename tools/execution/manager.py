@@ -1,0 +1,491 @@
+"""Own the order manager: APPROVED card -> bracket orders, fills -> positions, OCO upkeep."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.clock import Clock
+from core.domain import BrokerOrder, Fill, OrderRequest, Quote
+from core.enums import (
+    AuditCategory,
+    CardStatus,
+    Direction,
+    OrderCategory,
+    OrderStatus,
+    OrderType,
+    Product,
+    Side,
+)
+from core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    OrderRejected,
+    RiskRefused,
+    TemporaryError,
+    ValidationError,
+)
+from core.money import ZERO, money, to_decimal
+from core.ports import Broker, Notifier
+from store.audit import AuditLog
+from store.db import transaction
+from store.models import Instrument, OrderRow, TradeCardRow
+from store.repos import orders as orders_repo
+from store.repos import positions as positions_repo
+from tools.broker.paper import QuoteSource
+from tools.charges import compute_charges
+from tools.execution import positions as book
+from tools.execution.brackets import CardTerms, leg_request, product_for, validate_terms
+from tools.execution.transitions import check_transition, is_live
+from tools.risk import pretrade, switches
+
+EXIT_CATEGORIES = {OrderCategory.STOP_LOSS, OrderCategory.TRAIL, OrderCategory.TAKE_PROFIT,
+                   OrderCategory.EXIT, OrderCategory.PARTIAL_EXIT}
+PROTECTIVE = {OrderCategory.STOP_LOSS, OrderCategory.TRAIL}
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Broker calls decided inside a transaction and made after it commits."""
+
+    submit: tuple[int, ...] = ()
+    cancel: tuple[int, ...] = ()
+    resize: tuple[tuple[int, int], ...] = ()  # (order id, new total quantity)
+
+
+class OrderManager:
+    """Turn APPROVED cards into brackets and keep every open position protected.
+
+    `fault` is a test seam: called with a point name ("after_entry_fill") so a crash between the
+    entry fill and the stop placement can be simulated.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], broker: Broker, clock: Clock,
+                 audit: AuditLog, quotes: QuoteSource | None, notifier: Notifier | None = None,
+                 *, mis_squareoff_ist: str = "15:15", escalate_after_s: float = 5.0) -> None:
+        self.sessions, self.broker, self.clock, self.audit = sessions, broker, clock, audit
+        self.quotes, self.notifier = quotes, notifier
+        self.mis_squareoff_ist, self.escalate_after_s = mis_squareoff_ist, escalate_after_s
+        self.fault: Callable[[str], None] | None = None
+        self._ticks: dict[str, Decimal | None] = {}
+        self.intraday_state: dict[str, Any] = {}
+
+    # --- approval -> entry -----------------------------------------------------------------
+    async def execute_card(self, card_id: int) -> list[int]:
+        """Place the entry of an APPROVED card (once); return the card's order ids."""
+        t0 = time.perf_counter()
+        with transaction(self.sessions) as s:
+            outcome = self._prepare_entry(s, card_id)
+        if isinstance(outcome, Exception):
+            raise outcome
+        entry_id, ids = outcome
+        if entry_id is not None:
+            await self.submit(entry_id, latency_from=t0)
+        return ids
+
+    def _prepare_entry(self, s: Session, card_id: int) -> tuple[int | None, list[int]] | Exception:
+        card = s.get(TradeCardRow, card_id, with_for_update=True)
+        if card is None:
+            raise NotFound(f"trade card {card_id}")
+        existing = orders_repo.for_card(s, card_id)
+        entry = next((o for o in existing if o.order_category == OrderCategory.ENTRY), None)
+        if entry is not None:  # retry, restart or duplicate approval: never a second entry
+            pending = entry.id if entry.status == OrderStatus.CREATED else None
+            return pending, [o.id for o in existing]
+        if card.status != CardStatus.APPROVED:
+            return self._refuse(s, card, Conflict(f"card {card_id} is {card.status}, not APPROVED"),
+                                block=False)
+        try:
+            terms = self.terms(s, card)
+            validate_terms(terms)
+        except ValidationError as exc:
+            return self._refuse(s, card, exc)
+        refusal = self._risk_refusal(s, card, terms)
+        if refusal is not None:
+            return self._refuse(s, card, RiskRefused(refusal))
+        now = self.clock.now()
+        row = orders_repo.add_order(s, **leg_request(terms, OrderCategory.ENTRY, terms.quantity),
+                                    broker=self.broker.name, status=str(OrderStatus.CREATED),
+                                    filled_quantity=0, placed_at=now, updated_at=now)
+        card.status, card.executed_at = str(CardStatus.EXECUTED), now
+        self.audit.append(s, "order.created", _order_payload(row), category=AuditCategory.EXECUTION,
+                          account_id=row.account_id, trade_card_id=card_id, order_id=row.id)
+        return row.id, [row.id]
+
+    def _risk_refusal(self, s: Session, card: TradeCardRow, terms: CardTerms) -> str | None:
+        if switches.entries_paused(s, card.account_id):
+            return "entries are paused by a kill switch"
+        risk = pretrade.card_risk(str(terms.direction), terms.quantity, terms.entry_price,
+                                  terms.stop_loss)
+        check = pretrade.check_entry(s, card.account_id, risk, self.clock.now(),
+                                     exclude_card_id=card.id)
+        self.audit.append(s, "risk.pretrade", {
+            "ok": check.ok, "reason": check.reason, "limit_inr": check.limit_inr,
+            "worst_case_loss_inr": check.worst_case_loss_inr, "new_risk_inr": risk,
+        }, category=AuditCategory.RISK, account_id=card.account_id, trade_card_id=card.id)
+        return None if check.ok else f"pre-trade check: {check.reason}"
+
+    def _refuse(self, s: Session, card: TradeCardRow, exc: Exception, block: bool = True
+                ) -> Exception:
+        if block:
+            card.status, card.rejection_reason = str(CardStatus.BLOCKED), str(exc)
+        self.audit.append(s, "execution.refused", {"card_id": card.id, "status": card.status,
+                                                   "reason": str(exc)},
+                          category=AuditCategory.EXECUTION, account_id=card.account_id,
+                          trade_card_id=card.id)
+        return exc
+
+    def terms(self, s: Session, card: TradeCardRow) -> CardTerms:
+        direction = Direction(card.direction or Direction.LONG)
+        qty = card.approved_quantity if card.approved_quantity is not None else card.quantity
+        inst = s.scalar(select(Instrument).where(Instrument.symbol == card.symbol).limit(1))
+        return CardTerms(
+            card_id=card.id, account_id=card.account_id, symbol=card.symbol,
+            exchange=card.exchange or "NSE", direction=direction, quantity=qty,
+            entry_price=to_decimal(card.entry_price),
+            entry_order_type=OrderType(card.entry_order_type or OrderType.LIMIT),
+            stop_loss=to_decimal(card.stop_loss), take_profit=to_decimal(card.take_profit),
+            product=product_for(direction, card.horizon_days),
+            tick=to_decimal(inst.tick_size) if inst and inst.tick_size else None,
+            instrument_key=inst.instrument_key if inst else None)
+
+    # --- talking to the broker ---------------------------------------------------------------
+    async def submit(self, order_id: int, latency_from: float | None = None) -> None:
+        """Send a CREATED order (write-ahead row) to the broker, keyed by its client id."""
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id)
+            if row is None or row.status != OrderStatus.CREATED:
+                return
+            request = self._request(s, row)
+        t0 = latency_from or time.perf_counter()
+        try:
+            ack = await self.broker.place_order(request)
+        except OrderRejected as exc:
+            await self._rejected(order_id, exc)
+            return
+        except TemporaryError as exc:
+            with transaction(self.sessions) as s:
+                self.audit.append(s, "order.submit_failed", {"order_id": order_id,
+                                                             "error": str(exc)},
+                                  category=AuditCategory.EXECUTION, order_id=order_id)
+            return
+        latency = int((time.perf_counter() - t0) * 1000)
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id)
+            assert row is not None  # noqa: S101 - created above, never deleted
+            row.broker_order_id = ack.broker_order_id
+            self.transition(s, row, OrderStatus.SUBMITTED, None)
+            self.transition(s, row, ack.status, ack.message)
+            self.audit.append(s, "order.submitted", _order_payload(row), latency_ms=latency,
+                              category=AuditCategory.EXECUTION, account_id=row.account_id,
+                              trade_card_id=row.trade_card_id, order_id=row.id)
+
+    def _request(self, s: Session, row: OrderRow) -> OrderRequest:
+        card = s.get(TradeCardRow, row.trade_card_id)
+        exits = row.order_category in {OrderCategory.STOP_LOSS, OrderCategory.TAKE_PROFIT,
+                                       OrderCategory.TRAIL}
+        inst_key = None
+        if card is not None:
+            inst_key = s.scalar(select(Instrument.instrument_key).where(
+                Instrument.symbol == card.symbol).limit(1))
+        return OrderRequest(
+            client_order_id=row.client_order_id, symbol=row.symbol,
+            exchange=row.exchange or "NSE", side=Side(row.transaction_type),
+            order_type=OrderType(row.order_type), product=Product(row.product),
+            quantity=row.quantity - (row.filled_quantity or 0), price=row.price,
+            trigger_price=row.trigger_price, instrument_key=inst_key,
+            tag=f"OCO{row.trade_card_id}" if exits else None)
+
+    async def _rejected(self, order_id: int, exc: OrderRejected) -> None:
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id)
+            assert row is not None  # noqa: S101
+            self.transition(s, row, OrderStatus.REJECTED, str(exc))
+            card = s.get(TradeCardRow, row.trade_card_id)
+            if row.order_category == OrderCategory.ENTRY and card is not None:
+                card.status, card.rejection_reason = str(CardStatus.BLOCKED), f"broker: {exc}"
+            self.audit.append(s, "order.rejected", {**_order_payload(row), "code": exc.code,
+                                                    "message": str(exc)},
+                              category=AuditCategory.EXECUTION, account_id=row.account_id,
+                              trade_card_id=row.trade_card_id, order_id=row.id)
+            account = row.account_id
+        await self.notify(f"Order rejected by the broker: {exc}", account)
+
+    async def cancel(self, order_id: int, reason: str) -> None:
+        """Cancel a working order at the broker (or locally if it never left)."""
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id)
+            if row is None or not is_live(row.status):
+                return
+            broker_id = row.broker_order_id
+            if broker_id is None:
+                self.transition(s, row, OrderStatus.CANCELLED, reason)
+                return
+        try:
+            ack = await self.broker.cancel_order(broker_id)
+        except (OrderRejected, NotFound):
+            return  # already finished at the broker; its own update will say how
+        await self.on_broker_update(ack)
+
+    async def resize(self, order_id: int, total_qty: int) -> None:
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id)
+            if row is None or not is_live(row.status) or row.broker_order_id is None:
+                return
+            broker_id = row.broker_order_id
+        ack = await self.broker.modify_order(broker_id, quantity=total_qty)
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id)
+            assert row is not None  # noqa: S101
+            row.quantity = ack.quantity
+            self.audit.append(s, "order.resized", _order_payload(row),
+                              category=AuditCategory.EXECUTION, order_id=row.id,
+                              account_id=row.account_id, trade_card_id=row.trade_card_id)
+
+    def transition(self, s: Session, row: OrderRow, status: OrderStatus | str,
+                   message: str | None) -> bool:
+        """Move an order through the transition table (raises InvalidTransition)."""
+        target = OrderStatus(status)
+        if row.status == target:
+            return False
+        check_transition(row.status, target)
+        now = self.clock.now()
+        row.status, row.updated_at = str(target), now
+        row.status_message = message or row.status_message
+        if target == OrderStatus.CANCELLED:
+            row.cancelled_at = now
+        return True
+
+    # --- broker updates ----------------------------------------------------------------------
+    async def on_broker_update(self, update: BrokerOrder | Fill) -> None:
+        """Apply an order update or a fill from the broker (idempotent on trade id/status)."""
+        try:
+            if isinstance(update, Fill):
+                card_id = self._apply_fill(update)
+            else:
+                card_id = self._apply_order(update)
+        except InvalidTransition as exc:
+            with transaction(self.sessions) as s:
+                self.audit.append(s, "order.invalid_transition", {
+                    "broker_order_id": update.broker_order_id, "error": str(exc)},
+                    category=AuditCategory.EXECUTION)
+            raise
+        if card_id is not None:
+            await self.protect(card_id)
+
+    def _find(self, s: Session, broker_id: str, client_id: str | None) -> OrderRow | None:
+        row = orders_repo.by_broker_id(s, broker_id)
+        if row is None and client_id:
+            row = orders_repo.by_client_id(s, client_id)
+        return row
+
+    def _apply_order(self, bo: BrokerOrder) -> int | None:
+        with transaction(self.sessions) as s:
+            row = self._find(s, bo.broker_order_id, bo.client_order_id)
+            if row is None:
+                return None
+            row.broker_order_id = row.broker_order_id or bo.broker_order_id
+            if bo.quantity and bo.quantity != row.quantity and is_live(row.status):
+                row.quantity = bo.quantity
+            if self.transition(s, row, bo.status, bo.message):
+                self.audit.append(s, "order.status", {**_order_payload(row)},
+                                  category=AuditCategory.EXECUTION, order_id=row.id,
+                                  account_id=row.account_id, trade_card_id=row.trade_card_id)
+            return row.trade_card_id
+
+    def _apply_fill(self, fill: Fill) -> int | None:
+        with transaction(self.sessions) as s:
+            if orders_repo.fill_exists(s, fill.trade_id):
+                return None
+            row = self._find(s, fill.broker_order_id, fill.client_order_id)
+            if row is None:
+                row = self._foreign_order(s, fill)
+                if row is None:
+                    return None
+            self._record_fill(s, row, fill)
+            card_id, entry = row.trade_card_id, row.order_category == OrderCategory.ENTRY
+        if entry and self.fault is not None:
+            self.fault("after_entry_fill")
+        return card_id
+
+    def _record_fill(self, s: Session, row: OrderRow, fill: Fill) -> None:
+        charges = compute_charges(fill.side, Product(row.product or Product.DELIVERY),
+                                  fill.quantity, fill.price, row.exchange or "NSE")
+        fees = fill.fees if fill.fees > 0 else charges.total
+        orders_repo.add_fill(s, order_id=row.id, account_id=row.account_id,
+                             broker_trade_id=fill.trade_id, symbol=fill.symbol,
+                             side=str(fill.side), quantity=fill.quantity, price=fill.price,
+                             fees=fees, fee_breakdown=charges.as_dict(), ts=fill.ts)
+        done = row.filled_quantity or 0
+        avg = Decimal(row.average_price or 0)
+        row.average_price = ((avg * done + fill.price * fill.quantity) / (done + fill.quantity)
+                             ).quantize(Decimal("0.0001"))
+        row.filled_quantity = done + fill.quantity
+        row.fees = money(to_decimal(row.fees or 0) + fees)
+        row.filled_at = fill.ts
+        full = row.filled_quantity >= row.quantity
+        self.transition(s, row, OrderStatus.FILLED if full else OrderStatus.PARTIALLY_FILLED, None)
+        self._book_fill(s, row, fill, fees)
+        self.audit.append(s, "order.fill", {
+            "order_id": row.id, "trade_id": fill.trade_id, "side": fill.side,
+            "quantity": fill.quantity, "price": fill.price, "fees_inr": fees,
+            "category": row.order_category}, category=AuditCategory.EXECUTION,
+            account_id=row.account_id, trade_card_id=row.trade_card_id, order_id=row.id)
+
+    def _book_fill(self, s: Session, row: OrderRow, fill: Fill, fees: Decimal) -> None:
+        now = self.clock.now()
+        card = s.get(TradeCardRow, row.trade_card_id)
+        if row.order_category == OrderCategory.ENTRY and card is not None:
+            pos = book.open_for_entry(s, card, now)
+            book.add_entry(pos, fill.quantity, fill.price, fees, now)
+            if card.status == CardStatus.EXECUTED:
+                card.status = str(CardStatus.FILLED)
+            return
+        pos = positions_repo.for_card(s, row.trade_card_id)
+        if pos is None or pos.closed_at is not None:
+            return
+        book.reduce(pos, fill.quantity, fill.price, fees, now)
+        book.mark(pos, fill.price, now)
+        if pos.quantity == 0:
+            book.close_out(s, self.audit, pos, row, now)
+
+    def _foreign_order(self, s: Session, fill: Fill) -> OrderRow | None:
+        """A fill of an order we never placed (broker square-off, manual exit): book it as an
+        EXIT against the oldest open position it reduces."""
+        for pos in positions_repo.open_positions(s, symbol=fill.symbol):
+            exit_side = Side.SELL if pos.direction != Direction.SHORT else Side.BUY
+            if fill.side != exit_side or pos.trade_card_id is None:
+                continue
+            now = self.clock.now()
+            return orders_repo.add_order(
+                s, trade_card_id=pos.trade_card_id, account_id=pos.account_id,
+                client_order_id=f"X{fill.broker_order_id}"[:40], broker=self.broker.name,
+                broker_order_id=fill.broker_order_id, order_category=str(OrderCategory.EXIT),
+                symbol=fill.symbol, exchange=pos.exchange, order_type=str(OrderType.MARKET),
+                transaction_type=str(fill.side), product=None, quantity=fill.quantity,
+                status=str(OrderStatus.OPEN), filled_quantity=0, placed_at=now, updated_at=now,
+                status_message="placed outside the desk (e.g. broker square-off)")
+        return None
+
+    # --- keeping every open position protected ----------------------------------------------
+    async def protect(self, card_id: int) -> list[int]:
+        """Make the card's live stop and target match its open quantity; return new order ids."""
+        with transaction(self.sessions) as s:
+            plan, created = self._protection_plan(s, card_id)
+        for oid in plan.cancel:
+            await self.cancel(oid, "position closed")
+        for oid, qty in plan.resize:
+            await self.resize(oid, qty)
+        for oid in plan.submit:
+            await self.submit(oid)
+        return created
+
+    def _protection_plan(self, s: Session, card_id: int) -> tuple[_Plan, list[int]]:
+        pos = positions_repo.for_card(s, card_id)
+        orders = orders_repo.for_card(s, card_id)
+        live = [o for o in orders if is_live(o.status)]
+        exits = [o for o in live if o.order_category in EXIT_CATEGORIES]
+        if pos is None:
+            return _Plan(), []
+        if pos.closed_at is not None or pos.quantity == 0:
+            return _Plan(cancel=tuple(o.id for o in live)), []
+        submit, resize, created = [], [], []
+        for kinds, category, trigger in (
+            (PROTECTIVE, OrderCategory.STOP_LOSS, pos.stop_loss),
+            ({OrderCategory.TAKE_PROFIT}, OrderCategory.TAKE_PROFIT, pos.take_profit),
+        ):
+            if trigger is None:
+                continue
+            current = next((o for o in exits if o.order_category in kinds), None)
+            if current is None:
+                if any(o.order_category == OrderCategory.EXIT for o in exits):
+                    continue  # a full close is already working
+                row = self.new_exit(s, card_id, category, pos.quantity, Decimal(trigger))
+                submit.append(row.id)
+                created.append(row.id)
+            elif current.status == OrderStatus.CREATED:
+                submit.append(current.id)
+            elif current.quantity - (current.filled_quantity or 0) != pos.quantity:
+                resize.append((current.id, (current.filled_quantity or 0) + pos.quantity))
+        return _Plan(submit=tuple(submit), resize=tuple(resize)), created
+
+    def new_exit(self, s: Session, card_id: int, category: OrderCategory, qty: int,
+                 trigger: Decimal, attempt: int | None = None) -> OrderRow:
+        """Write-ahead row for an exit-side leg (stop, target, close or partial exit)."""
+        card = s.get(TradeCardRow, card_id)
+        assert card is not None  # noqa: S101 - positions always reference a card
+        terms = self.terms(s, card)
+        if attempt is None:
+            attempt = sum(1 for o in orders_repo.for_card(s, card_id)
+                          if o.order_category == category)
+        values = leg_request(terms, category, qty, attempt, trigger=trigger)
+        if category == OrderCategory.TAKE_PROFIT:
+            values["price"] = trigger
+        now = self.clock.now()
+        row = orders_repo.add_order(s, **values, broker=self.broker.name,
+                                    status=str(OrderStatus.CREATED), filled_quantity=0,
+                                    placed_at=now, updated_at=now)
+        self.audit.append(s, "order.created", _order_payload(row),
+                          category=AuditCategory.EXECUTION, account_id=row.account_id,
+                          trade_card_id=card_id, order_id=row.id)
+        return row
+
+    async def close_position(self, card_id: int, reason: str) -> int | None:
+        """Exit the whole open quantity at market: cancel the bracket legs, then send a CLOSE."""
+        with transaction(self.sessions) as s:
+            pos = positions_repo.for_card(s, card_id)
+            if pos is None or pos.closed_at is not None or pos.quantity == 0:
+                return None
+            live = [o for o in orders_repo.for_card(s, card_id) if is_live(o.status)]
+            if any(o.order_category == OrderCategory.EXIT for o in live):
+                return None
+            legs = [o.id for o in live if o.order_category in EXIT_CATEGORIES]
+            qty = pos.quantity
+        for oid in legs:
+            await self.cancel(oid, reason)
+        with transaction(self.sessions) as s:
+            row = self.new_exit(s, card_id, OrderCategory.EXIT, qty, ZERO)
+            row.trigger_price, row.status_message = None, reason
+            self.audit.append(s, "execution.close", {"card_id": card_id, "reason": reason,
+                                                     "quantity": qty},
+                              category=AuditCategory.EXECUTION, order_id=row.id,
+                              account_id=row.account_id, trade_card_id=card_id)
+            oid = row.id
+        await self.submit(oid)
+        return oid
+
+    async def notify(self, text: str, account_id: int | None = None) -> None:
+        if self.notifier is not None:
+            await self.notifier.notify(text, account_id)
+
+    # --- delegated loops ---------------------------------------------------------------------
+    async def on_quote(self, quote: Quote) -> None:
+        """Intraday management of every open position in quote.symbol (see intraday.py)."""
+        from tools.execution.intraday import manage
+
+        await manage(self, quote)
+
+    async def reconcile(self) -> dict[str, Any]:
+        """Compare with the broker, adopt missed fills, cancel orphans, restore missing stops."""
+        from tools.execution.reconcile import reconcile
+
+        return await reconcile(self)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+def _order_payload(row: OrderRow) -> dict[str, Any]:
+    return {"order_id": row.id, "client_order_id": row.client_order_id,
+            "broker_order_id": row.broker_order_id, "category": row.order_category,
+            "symbol": row.symbol, "side": row.transaction_type, "type": row.order_type,
+            "quantity": row.quantity, "price": row.price, "trigger_price": row.trigger_price,
+            "status": row.status, "message": row.status_message}

@@ -1,0 +1,1 @@
+"""Risk: the pre-trade check, kill switches and the risk monitor loop."""
