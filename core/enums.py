@@ -143,6 +143,7 @@ class OrderCategory(StrEnum):
     TAKE_PROFIT = "TAKE_PROFIT"
     TRAIL = "TRAIL"
     EXIT = "EXIT"
+    PARTIAL_EXIT = "PARTIAL_EXIT"
 
 
 class OrderType(StrEnum):
