@@ -58,14 +58,14 @@ def after_judge(state: JudgeState) -> str:
     return END if state.get("outcome") else "present"
 
 
-def present(
+async def present(
     state: JudgeState, runtime: Runtime[DeskContext], config: RunnableConfig
 ) -> dict[str, Any]:
     """Freeze the approval payload, record the waiting thread and notify the humans."""
     card_id = int(state["card_id"])  # type: ignore[arg-type]
     ports = _cards(runtime)
     payload = ports.approval_request(card_id)
-    ports.card_ready(card_id, str(config.get("configurable", {}).get("thread_id", "")))
+    await ports.card_ready(card_id, str(config.get("configurable", {}).get("thread_id", "")))
     return {"approval": payload, "attempts": 0}
 
 

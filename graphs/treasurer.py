@@ -51,7 +51,7 @@ async def present(
     payload = ports.proposal_request(pid)
     note, _version = await note_for(runtime.context.llm, payload.get("proposal", payload))
     payload = {**payload, "summary": f"{payload.get('summary', '')}\n{note}".strip()}
-    ports.proposal_ready(pid, str(config.get("configurable", {}).get("thread_id", "")))
+    await ports.proposal_ready(pid, str(config.get("configurable", {}).get("thread_id", "")))
     return {"approval": payload, "note": note}
 
 
