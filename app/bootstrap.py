@@ -23,7 +23,7 @@ log = logging.getLogger("desk")
 
 
 class Container:
-    """Everything the running desk needs, wired once. Pass it (or parts of it) down; never globals."""
+    """Everything the running desk needs, wired once and passed down (never globals)."""
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None) -> None:
         self.settings = settings or Settings()

@@ -113,8 +113,10 @@ def accounts_create(spec_file: Annotated[Path, typer.Argument(help="AccountSpec 
 
 
 @accounts_cli.command("mandate")
-def accounts_mandate(account_id: int,
-                     spec_file: Annotated[Path, typer.Argument(help="MandateSpec as JSON")]) -> None:
+def accounts_mandate(
+    account_id: int,
+    spec_file: Annotated[Path, typer.Argument(help="MandateSpec as JSON")],
+) -> None:
     """Write a new mandate version for an account (the old version is kept)."""
     c = container()
     try:

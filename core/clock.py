@@ -1,4 +1,4 @@
-"""Own "now": an injectable clock (live, replay at any speed, fake for tests) used by everything timed."""
+"""Own "now": an injectable clock (live, replay at any speed, fake for tests)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Own the immutable values that cross layer boundaries (instruments, bars, quotes, broker orders)."""
+"""Own the immutable values that cross layers: instruments, bars, quotes, broker orders."""
 
 from __future__ import annotations
 

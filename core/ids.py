@@ -1,4 +1,4 @@
-"""Own deterministic identifiers, above all the client order id that makes a resend the same order."""
+"""Own deterministic identifiers: the client order id that makes a resend the same order."""
 
 from __future__ import annotations
 

@@ -60,7 +60,8 @@ class Candidate:
 class GuardrailResult:
     """One guardrail check; a failing hard check blocks the card, a soft one becomes a warning."""
 
-    name: str  # liquidity | banned_window | risk_cap | exposure | regime | overbought | catalyst_fresh
+    # liquidity | banned_window | risk_cap | exposure | regime | overbought | catalyst_fresh
+    name: str
     passed: bool
     hard: bool
     detail: str

@@ -98,7 +98,7 @@ class Settings(BaseSettings):
         return bool(self.llm_base_url)
 
     def telegram_access(self) -> dict[int, set[int]]:
-        """Parse DESK_TELEGRAM_ALLOWED_IDS ("uid:acc,acc;uid:acc") into {telegram id: account ids}."""
+        """Parse DESK_TELEGRAM_ALLOWED_IDS ("uid:acc,acc;uid:acc") into {tg id: account ids}."""
         out: dict[int, set[int]] = {}
         for part in filter(None, (p.strip() for p in self.telegram_allowed_ids.split(";"))):
             uid, _, accounts = part.partition(":")

@@ -85,7 +85,7 @@ class AuditLog:
         ).first()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         clean_payload = to_jsonable(redact(payload))
-        fields: dict[str, Any] = {name: None for name in _CHAINED_FIELDS}
+        fields: dict[str, Any] = dict.fromkeys(_CHAINED_FIELDS)
         fields.update({k: to_jsonable(redact(v)) for k, v in context.items()})
         fields.update(seq=seq, action_type=action_type, action_category=category,
                       latency_ms=latency_ms)
@@ -110,7 +110,8 @@ class AuditLog:
 def _entry(row: AuditLogRow) -> AuditEntry:
     return AuditEntry(
         id=row.id, seq=row.seq, action_type=row.action_type, action_category=row.action_category,
-        payload=row.payload, timestamp=row.timestamp, checksum=row.checksum, prev_hash=row.prev_hash,
+        payload=row.payload, timestamp=row.timestamp, checksum=row.checksum,
+        prev_hash=row.prev_hash,
         row_hash=row.row_hash, account_id=row.account_id, trade_card_id=row.trade_card_id,
         user_id=row.user_id,
     )
@@ -120,7 +121,8 @@ def _iter_rows(session: Session, batch: int = 2000) -> Iterator[AuditLogRow]:
     last_id = 0
     while True:
         rows = session.scalars(
-            select(AuditLogRow).where(AuditLogRow.id > last_id).order_by(AuditLogRow.id).limit(batch)
+            select(AuditLogRow).where(AuditLogRow.id > last_id)
+            .order_by(AuditLogRow.id).limit(batch)
         ).all()
         if not rows:
             return

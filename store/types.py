@@ -1,4 +1,4 @@
-"""Own the column types that behave the same on SQLite and Postgres (UTC times, money, JSON, vectors)."""
+"""Own column types that behave alike on SQLite and Postgres: UTC times, money, JSON, vectors."""
 
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def _pg_template() -> Iterator[str]:
     if not PG_URL:
         if ON_CI:
             pytest.fail("DESK_TEST_DATABASE_URL is not set on CI: Postgres tests must run")
-        pytest.skip("DESK_TEST_DATABASE_URL not set (Postgres tests run by the README test command)")
+        pytest.skip("DESK_TEST_DATABASE_URL not set (the README test command sets it)")
     name = f"desk_tmpl_{uuid.uuid4().hex[:10]}"
     admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -46,7 +46,8 @@ def _system_router() -> APIRouter:
 
 def create_app(container: Container) -> FastAPI:
     """Build the web app around an already-configured container."""
-    app = FastAPI(title="desk", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(title="desk", version="0.1.0", docs_url="/api/docs",
+                  openapi_url="/api/openapi.json")
     app.state.container = container
 
     @app.exception_handler(DeskError)

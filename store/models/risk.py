@@ -5,8 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models.base import Base
@@ -50,7 +60,7 @@ class KillSwitchRow(Base):
 
 
 class AuditLogRow(Base):
-    """Append-only, hash-chained record of every step. On Postgres a trigger refuses UPDATE/DELETE."""
+    """Append-only, hash-chained record of every step; Postgres refuses UPDATE/DELETE."""
 
     __tablename__ = "audit_logs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,10 +1,9 @@
 """Loopback fake of the OpenAI Chat Completions API (POST /v1/chat/completions) on 127.0.0.1:0.
 
-Speaks the real wire format, so langchain-openai's ChatOpenAI (and the openai client) can be pointed
-at it with `base_url=server.base_url`. Replies are scripted: queue them with `script(...)`, or give a
-`responder(request_json) -> str` used when the queue is empty. A reply can also be a FakeReply with
-an HTTP status, a delay (to provoke client timeouts) or a tool call (for structured output by function
-calling).
+Speaks the real wire format, so langchain-openai's ChatOpenAI (and the openai client) can be
+pointed at it with `base_url=server.base_url`. Replies are scripted: queue them with
+`script(...)`, or give a `responder(request_json) -> str` used when the queue is empty. A reply
+can also be a FakeReply with an HTTP status, a delay (to provoke client timeouts) or a tool call.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Own the two demo accounts of the offline default: a steady SIP account and a tactical lump sum."""
+"""Own the offline default's two demo accounts: a steady SIP one and a tactical lump sum."""
 
 from __future__ import annotations
 

@@ -90,7 +90,8 @@ class MandateSpec(_Strict):
 
 class TrancheStep(_Strict):
     percent: float = Field(gt=0, le=100)
-    trigger: str = Field("immediate", max_length=100)  # immediate | date:YYYY-MM-DD | dip:5 | days:30
+    # immediate | date:YYYY-MM-DD | dip:5 | days:30
+    trigger: str = Field("immediate", max_length=100)
 
 
 class FundingPlanSpec(_Strict):

@@ -82,9 +82,13 @@ def test_failed_update_writes_nothing(db, clock):
         acc = ensure_demo_accounts(s, audit, clock)[0]
     with db.sessions() as s:
         before = s.scalar(select(func.count()).select_from(AuditLogRow))
-    with pytest.raises(Conflict), transaction(db.sessions) as s:
-        service.update_mandate(s, audit, clock, acc.id, MandateSpec(), user="t")
-        raise Conflict("simulated failure after the write")
+    def failing_update():
+        with transaction(db.sessions) as s:
+            service.update_mandate(s, audit, clock, acc.id, MandateSpec(), user="t")
+            raise Conflict("simulated failure after the write")
+
+    with pytest.raises(Conflict):
+        failing_update()
     with db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(AuditLogRow)) == before
         assert len(service.mandate_history(s, acc.id)) == 1

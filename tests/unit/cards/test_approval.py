@@ -30,7 +30,7 @@ def _decide(db, clock, audit, card_id, decision, user_id):
 
 
 def test_card_is_pending_with_hash_and_link(setup):
-    db, _, _, _, card = setup
+    _, _, _, _, card = setup
     assert card.status == "PENDING"
     assert card.card_hash == compute_card_hash(card)
     assert card.evidence_links
@@ -114,7 +114,8 @@ def test_unknown_card(setup, clock):
 
 def test_hard_guardrail_blocks(db, clock):
     audit = AuditLog(clock)
-    failing = [*ALL_PASS[:-1], GuardrailResult("catalyst_fresh", False, True, "event is 3 days old")]
+    failing = [*ALL_PASS[:-1],
+               GuardrailResult("catalyst_fresh", False, True, "event is 3 days old")]
     with transaction(db.sessions) as s:
         acc = ensure_demo_accounts(s, audit, clock)[0]
         card = make_card(s, clock, acc.id, guardrails=failing)
