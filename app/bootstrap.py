@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -36,11 +36,14 @@ class Container:
             return self._clock
         if self.settings.market == "upstox":
             return LiveClock()
-        # Simulated and replayed markets run on clock time that starts at the most recent session
-        # open and moves `replay_speed` times faster than the wall clock (labelled SIMULATED).
+        # Simulated and replayed markets run on clock time that starts at the open of the last
+        # full session before today and moves `replay_speed` times faster than the wall clock.
+        from tools.market.calendar import NseCalendar
+
+        cal = NseCalendar()
         today = datetime.now(UTC).astimezone(IST).date()
-        start = datetime.combine(today - timedelta(days=1), time(9, 15), tzinfo=IST)
-        return ReplayClock(start, speed=self.settings.replay_speed)
+        return ReplayClock(cal.session_open(cal.previous_session(today)),
+                           speed=self.settings.replay_speed)
 
     @cached_property
     def engine(self) -> Engine:
