@@ -473,6 +473,12 @@ class OrderManager:
 
         await manage(self, quote)
 
+    async def enforce_switches(self) -> dict[str, list[int]]:
+        """Cancel pending entries / flatten positions as triggered kill switches demand."""
+        from tools.execution.enforce import enforce_switches
+
+        return await enforce_switches(self)
+
     async def reconcile(self) -> dict[str, Any]:
         """Compare with the broker, adopt missed fills, cancel orphans, restore missing stops."""
         from tools.execution.reconcile import reconcile
