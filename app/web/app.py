@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from app.bootstrap import Container
 from app.web import api_accounts
 from app.web.deps import SessionDep, UserDep
+from app.web.pages import accounts, audit, auth, cards, home, plots, positions, reports, risk
 from core.errors import AccessDenied, Conflict, DeskError, NotFound, RiskRefused, ValidationError
 from store.audit import verify_chain
 
@@ -58,6 +59,15 @@ def create_app(container: Container) -> FastAPI:
     api.include_router(_system_router())
     api.include_router(api_accounts.router)
     app.include_router(api)
+    app.include_router(auth.router)
+    app.include_router(home.router)
+    app.include_router(cards.router)
+    app.include_router(positions.router)
+    app.include_router(accounts.router)
+    app.include_router(audit.router)
+    app.include_router(risk.router)
+    app.include_router(reports.router)
+    app.include_router(plots.router)
     STATIC_DIR.mkdir(exist_ok=True)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

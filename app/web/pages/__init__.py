@@ -1,0 +1,1 @@
+"""Own the server-rendered pages of the dashboard (one router per resource)."""
