@@ -1,0 +1,1 @@
+"""Own per-account allocation: mandate filters, ranking, sizing, brackets and card making."""
