@@ -8,6 +8,7 @@ recorded in `calls`. Point python-telegram-bot at it with
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -175,6 +176,12 @@ class FakeTelegramServer:
                     raise AssertionError(f"no matching bot call within {timeout}s; saw {names}")
                 self._cond.wait(remaining)
 
+    async def await_call(
+        self, predicate: Callable[[Call], bool], after: int = 0, limit_s: float = 10.0
+    ) -> Call:
+        """wait_for() from async code: blocks a worker thread, never the event loop."""
+        return await asyncio.to_thread(self.wait_for, predicate, limit_s, after)
+
     def mark(self) -> int:
         """Index to pass as `after=` so wait_for only looks at calls made from now on."""
         with self._cond:
@@ -242,7 +249,10 @@ class FakeTelegramServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
-                self.wfile.write(raw)
+                try:
+                    self.wfile.write(raw)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the bot stopped polling mid long-poll; nothing to deliver
 
             def do_POST(self) -> None:
                 path = urlsplit(self.path).path

@@ -1,0 +1,79 @@
+"""Own free text: the intake conversation (/newaccount), reject reasons, and /cancel."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import formatting as fmt
+from bot.access import authorise, state
+from bot.handlers.buttons import PENDING_REJECT
+from bot.handlers.common import reply
+from core.errors import DeskError
+
+MAX_TEXT = 1000
+
+
+async def new_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    p = await authorise(update, context)
+    if p is None:
+        return
+    restart = bool(context.args) and context.args[0].lower() == "restart"  # type: ignore[index]
+    step = await state(context).desk.intake_start(p, restart=restart)
+    await reply(update, context, fmt.intake(step))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    p = await authorise(update, context)
+    if p is None:
+        return
+    if context.user_data is not None and context.user_data.pop(PENDING_REJECT, None):
+        await reply(update, context, "Rejection cancelled; the card is still pending.")
+        return
+    desk = state(context).desk
+    if await desk.intake_pending(p) is not None:
+        await reply(update, context, fmt.intake(await desk.intake_answer(p, "cancel")))
+        return
+    await reply(update, context, "Nothing to cancel.")
+
+
+async def _reject_with_reason(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    p: object,
+    pending: dict[str, object],
+    reason: str,
+) -> None:
+    card_id = int(pending["card_id"])  # type: ignore[call-overload]
+    res = await state(context).desk.decide_card(
+        p, card_id, "reject", str(pending["hash"]), reason=reason, via="telegram"
+    )
+    if res.get("ok"):
+        await reply(update, context, f"❌ Card #{card_id} rejected: {fmt.e(reason)}")
+    else:
+        await reply(update, context, f"Nothing done: {fmt.e(res.get('message'))}")
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route a plain message: a pending reject reason first, then a pending intake question."""
+    p = await authorise(update, context)
+    if p is None or update.effective_message is None:
+        return
+    text = (update.effective_message.text or "").strip()
+    if len(text) > MAX_TEXT:
+        await reply(update, context, f"That message is too long (over {MAX_TEXT} characters).")
+        return
+    pending = context.user_data.pop(PENDING_REJECT, None) if context.user_data is not None else None
+    if pending:
+        await _reject_with_reason(update, context, p, pending, text)
+        return
+    desk = state(context).desk
+    if await desk.intake_pending(p) is not None:
+        try:
+            step = await desk.intake_answer(p, text)
+        except DeskError as exc:
+            await reply(update, context, fmt.e(exc))
+            return
+        await reply(update, context, fmt.intake(step))
+        return
+    await reply(update, context, "I did not understand that. /help lists what I can do.")

@@ -1,0 +1,157 @@
+"""The real python-telegram-bot Application against the loopback fake Bot API, end to end."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from store.db import transaction
+from store.models import Account, AuditLogRow
+from tests.factories import make_card
+from tests.integration.bot.conftest import OWNER_TG, STRANGER_TG
+
+INTAKE_ANSWERS = [
+    "Kids education",
+    "grow steadily, balanced",
+    "SIP 20k monthly for 36 months",
+    "3 to 15 days",
+    "low",
+    "realty",
+    "momentum, mean reversion",
+    "every trade",
+]
+
+
+def _is_card_message(call, card_id):
+    markup = call.params.get("reply_markup") or {}
+    return (
+        call.method == "sendMessage"
+        and f"#{card_id}</b>" in call.params.get("text", "")
+        and "inline_keyboard" in markup
+    )
+
+
+async def _card_message(rig, clock, account=0):
+    with transaction(rig.desk.db.sessions) as s:
+        card = make_card(s, clock, rig.desk.accounts[account])
+    mark = rig.tg.mark()
+    await rig.desk.facade.review_card(card.id)
+    call = await rig.tg.await_call(lambda c: _is_card_message(c, card.id), after=mark)
+    return card, call
+
+
+async def _tap(rig, call, index, user=OWNER_TG, data=None):
+    button = call.params["reply_markup"]["inline_keyboard"][0][index]
+    mark = rig.tg.mark()
+    rig.tg.push_callback(user, data or button["callback_data"], message=call.result)
+    return await rig.tg.await_call(lambda c: c.method == "answerCallbackQuery", after=mark)
+
+
+async def test_intake_conversation_saves_a_mandate(rig):
+    first = await rig.say("/newaccount")
+    assert "1/8" in first.params["text"]
+    bad = await rig.say("Kids education")
+    assert "2/8" in bad.params["text"]
+    retry = await rig.say("no idea")
+    assert "For example" in retry.params["text"]
+    for answer in INTAKE_ANSWERS[1:]:
+        reply = await rig.say(answer)
+    assert "Summary" in reply.params["text"]
+    assert "Assumed" in reply.params["text"]
+    done = await rig.say("yes")
+    assert "Saved account" in done.params["text"]
+    with rig.desk.db.sessions() as s:
+        acc = s.scalar(select(Account).where(Account.name == "Kids education"))
+    assert acc is not None
+    assert acc.account_type == "SIP"
+
+
+async def test_card_approved_with_a_button(rig, clock):
+    card, call = await _card_message(rig, clock)
+    answer = await _tap(rig, call, 0)
+    assert answer.params.get("text") == "Approved."
+    edit = await rig.tg.await_call(lambda c: c.method == "editMessageText")
+    assert "Approved" in edit.params["text"]
+    assert rig.desk.executed == [card.id]
+    demo = rig.desk.facade.principal_for("demo")
+    assert rig.desk.facade.card(demo, card.id)["status"] == "APPROVED"
+
+
+async def test_double_tap_approves_once(rig, clock):
+    card, call = await _card_message(rig, clock)
+    await _tap(rig, call, 0)
+    second = await _tap(rig, call, 0)
+    assert "already APPROVED" in second.params["text"]
+    assert rig.desk.executed == [card.id]
+
+
+async def test_forged_button_changes_nothing(rig, clock):
+    card, call = await _card_message(rig, clock)
+    real = call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    forged = real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB")
+    answer = await _tap(rig, call, 0, data=forged)
+    assert "signature" in answer.params["text"]
+    other = real.replace(f"ca:{card.id}:", f"ca:{card.id + 1000}:")
+    missing = await _tap(rig, call, 0, data=other)
+    assert "does not exist" in missing.params["text"]
+    assert rig.desk.executed == []
+
+
+async def test_expired_button_changes_nothing(rig, clock):
+    _card, call = await _card_message(rig, clock)
+    clock.advance(minutes=61)
+    answer = await _tap(rig, call, 0)
+    assert "expired" in answer.params["text"]
+    assert rig.desk.executed == []
+
+
+async def test_reject_asks_for_a_reason(rig, clock):
+    card, call = await _card_message(rig, clock)
+    await _tap(rig, call, 1)
+    ask = await rig.tg.await_call(
+        lambda c: c.method == "sendMessage" and "Why reject" in c.params["text"]
+    )
+    assert f"#{card.id}" in ask.params["text"]
+    done = await rig.say("earnings next week")
+    assert "rejected" in done.params["text"]
+    demo = rig.desk.facade.principal_for("demo")
+    assert rig.desk.facade.card(demo, card.id)["rejection_reason"] == "earnings next week"
+
+
+async def test_stranger_is_refused_and_audited(rig):
+    reply = await rig.say("/cards", user=STRANGER_TG)
+    assert "private" in reply.params["text"]
+    with rig.desk.db.sessions() as s:
+        rows = s.scalars(select(AuditLogRow).where(AuditLogRow.action_type == "ACCESS_REFUSED"))
+        assert [r.payload["telegram_user_id"] for r in rows] == [STRANGER_TG]
+
+
+async def test_bad_input_never_kills_the_bot(rig):
+    mark = rig.tg.mark()
+    rig.tg.push_sticker(OWNER_TG)
+    sticker = await rig.tg.await_call(lambda c: c.method == "sendMessage", after=mark)
+    assert "only read text" in sticker.params["text"]
+    assert "do not know" in (await rig.say("/frobnicate")).params["text"]
+    assert "too long" in (await rig.say("x" * 3000)).params["text"]
+    assert "Which card" in (await rig.say("/card abc")).params["text"]
+    mark = rig.tg.mark()
+    rig.tg.push_edited_message(OWNER_TG, "/kill 1")
+    edit = await rig.tg.await_call(lambda c: c.method == "sendMessage", after=mark)
+    assert "Edits are ignored" in edit.params["text"]
+    assert "/accounts" in (await rig.say("/help")).params["text"]
+
+
+async def test_commands_answer_with_data(rig, clock):
+    with transaction(rig.desk.db.sessions) as s:
+        card = make_card(s, clock, rig.desk.accounts[0])
+    assert "SIP" in (await rig.say("/accounts")).params["text"]
+    assert f"#{card.id}" in (await rig.say("/cards")).params["text"]
+    detail = await rig.say(f"/card {card.id}")
+    assert "INFY" in detail.params["text"]
+    assert "inline_keyboard" in detail.params["reply_markup"]
+    assert "No open positions" in (await rig.say("/positions")).params["text"]
+    paused = await rig.say(f"/pause {rig.desk.accounts[0]}")
+    assert "PAUSED" in paused.params["text"]
+    kill = await rig.say(f"/kill {rig.desk.accounts[1]}")
+    confirm = await _tap(rig, kill, 0)
+    assert "Kill switch" in confirm.params["text"]
+    assert "🛑" in (await rig.say("/risk")).params["text"]
