@@ -30,6 +30,8 @@ VALUE_COLUMNS = (
     "pcr_delta", "oi_change_percent", "futures_basis", "regime_label", "liquidity_regime",
     "fpi_flow_5d", "dii_flow_5d", "data_source",
 )
+TEXT_COLUMNS = ("gap_filled", "regime_label", "liquidity_regime", "data_source")
+FLOAT_COLUMNS = tuple(c for c in VALUE_COLUMNS if c not in TEXT_COLUMNS)
 READ_COLUMNS = ("id", "symbol", "exchange", "timestamp", *VALUE_COLUMNS, "computed_at")
 BATCH_ROWS = 2_000
 
@@ -103,12 +105,12 @@ def write_features(session: Session, frame: pd.DataFrame, clock: Clock | None = 
         return 0
     insert = _insert(session)
     update_cols = [c for c in records[0] if c not in ("symbol", "exchange", "timestamp")]
+    stmt = insert(FeatureRow)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["symbol", "exchange", "timestamp"],
+        set_={c: getattr(stmt.excluded, c) for c in update_cols})
     for i in range(0, len(records), BATCH_ROWS):
-        stmt = insert(FeatureRow).values(records[i:i + BATCH_ROWS])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["symbol", "exchange", "timestamp"],
-            set_={c: getattr(stmt.excluded, c) for c in update_cols})
-        session.execute(stmt)
+        session.execute(stmt, records[i:i + BATCH_ROWS])
     stamps = [r["timestamp"] for r in records]
     AuditLog(clock, service_name="features").append(
         session, "features.write",
@@ -125,6 +127,8 @@ def _frame(session: Session, stmt: Any) -> pd.DataFrame:
     for col in ("timestamp", "computed_at"):
         df[col] = pd.to_datetime(df[col], utc=True)
     df["gap_filled"] = df["gap_filled"].astype("boolean")
+    for col in FLOAT_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     return df
 
 
