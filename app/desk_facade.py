@@ -4,6 +4,8 @@ returns plain data. Handlers never touch SQL or graph wiring."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -368,3 +370,27 @@ def _tg_ids(session: Session) -> list[int]:
             )
         )
     ]
+
+
+def telegram_loop(container: Any) -> Callable[[], Awaitable[None]] | None:
+    """The Telegram bot as a `desk up` loop (DeskRuntime.add_loop), or None without a token."""
+    settings = container.settings
+    if settings.telegram_bot_token is None:
+        return None
+    from bot.app import build_application, serve
+
+    async def run() -> None:
+        facade = DeskFacade.from_container(container)
+        application = build_application(
+            facade,
+            settings.telegram_bot_token.get_secret_value(),
+            settings.telegram_base_url,
+            secret=settings.secret_key,
+            allowed=settings.telegram_access(),
+        )
+        try:
+            await serve(application, asyncio.Event())
+        finally:
+            await facade.aclose()
+
+    return run
