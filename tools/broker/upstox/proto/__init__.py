@@ -1,0 +1,1 @@
+"""Upstox MarketDataFeedV3 protobuf classes (see MarketDataFeedV3.proto)."""
