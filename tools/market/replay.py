@@ -1,0 +1,125 @@
+"""Own replay: play stored bars through an injected clock at any speed, never ahead of it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from core.clock import Clock, ensure_utc
+from core.domain import Bar
+from core.enums import DataSource
+
+SESSION_MINUTES = 375  # 09:15-15:30 IST
+# Longer clock waits than this are skipped with clock.jump_to (nights, weekends) when possible.
+MAX_WAIT = timedelta(minutes=30)
+
+
+def interval_span(interval: str) -> timedelta:
+    """How long one bar lasts: "1d" is one session (375 min), "5m" five minutes, "1h" an hour."""
+    unit, qty = interval[-1], interval[:-1]
+    if not qty.isdigit() or unit not in "mhd" or int(qty) <= 0:
+        raise ValueError(f"unknown bar interval {interval!r} (use e.g. 1m, 5m, 1h, 1d)")
+    minutes = {"m": 1, "h": 60, "d": SESSION_MINUTES}[unit] * int(qty)
+    return timedelta(minutes=minutes)
+
+
+def ready_at(ts: datetime, interval: str) -> datetime:
+    """When a bar opened at ts is complete and may be seen (a daily bar: at the 15:30 close)."""
+    return ensure_utc(ts) + interval_span(interval)
+
+
+async def wait_until(clock: Clock, ts: datetime, *, skip_idle: bool = True) -> None:
+    """Sleep on the clock until ts; long idle stretches are jumped over when the clock can."""
+    delta = ts - clock.now()
+    if delta <= timedelta(0):
+        return
+    jump = getattr(clock, "jump_to", None)
+    if skip_idle and delta > MAX_WAIT and callable(jump):
+        jump(ts)
+        return
+    await clock.sleep(delta.total_seconds())
+
+
+def frame_to_bars(df: pd.DataFrame, interval: str, source: DataSource | None = None) -> list[Bar]:
+    """Long-format rows to Bar values (source from the frame unless overridden)."""
+    out = []
+    stamps = pd.to_datetime(df["ts"], utc=True)
+    for rec, ts in zip(df.to_dict("records"), stamps, strict=True):
+        out.append(
+            Bar(
+                symbol=str(rec["symbol"]),
+                exchange=str(rec.get("exchange") or "NSE"),
+                interval=interval,
+                ts=ts.to_pydatetime(),
+                open=float(rec["open"]),
+                high=float(rec["high"]),
+                low=float(rec["low"]),
+                close=float(rec["close"]),
+                volume=int(rec["volume"]),
+                oi=_opt_int(rec.get("oi")),
+                source=source or DataSource(str(rec.get("source") or DataSource.CSV)),
+            )
+        )
+    return out
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+class BarReplay:
+    """Stored bars (long format) indexed for time-ordered playback on a clock."""
+
+    def __init__(self, frame: pd.DataFrame, interval: str = "1d") -> None:
+        interval_span(interval)
+        self.interval = interval
+        df = frame.copy()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df["symbol"] = df["symbol"].astype(str)
+        self.frame = df.sort_values(["ts", "symbol"], kind="stable").reset_index(drop=True)
+        ready = self.frame["ts"] + interval_span(interval)
+        self._ready = ready.dt.tz_localize(None).to_numpy()
+
+    def _count_ready(self, now: datetime) -> int:
+        """How many bars (in time order) are complete at now."""
+        key = np.datetime64(ensure_utc(now).replace(tzinfo=None))
+        return int(np.searchsorted(self._ready, key, side="right"))
+
+    def available(self, now: datetime) -> pd.DataFrame:
+        """Bars complete at `now` (no look-ahead)."""
+        return self.frame.iloc[: self._count_ready(now)]
+
+    def history(self, symbol: str, start: datetime, end: datetime, now: datetime) -> list[Bar]:
+        """Bars of symbol opened in [start, end] and complete at now."""
+        df = self.available(now)
+        sel = df[
+            (df["symbol"] == symbol)
+            & (df["ts"] >= ensure_utc(start))
+            & (df["ts"] <= ensure_utc(end))
+        ]
+        return frame_to_bars(sel, self.interval)
+
+    def last_two(self, symbol: str, now: datetime) -> pd.DataFrame:
+        """The last two complete bars of symbol at now (for a quote and its band)."""
+        df = self.available(now)
+        return df[df["symbol"] == symbol].tail(2)
+
+    async def play(
+        self,
+        clock: Clock,
+        symbols: Iterable[str] | None = None,
+        source: DataSource | None = DataSource.REPLAY,
+    ) -> AsyncIterator[Bar]:
+        """Yield each bar not yet complete at the clock's now, when the clock reaches its end."""
+        wanted = set(symbols) if symbols else None
+        rest = self.frame.iloc[self._count_ready(clock.now()) :]
+        if wanted is not None:
+            rest = rest[rest["symbol"].isin(wanted)]
+        for ts, group in rest.groupby("ts", sort=True):
+            await wait_until(clock, ready_at(cast(pd.Timestamp, ts).to_pydatetime(), self.interval))
+            for bar in frame_to_bars(group, self.interval, source):
+                yield bar
