@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from core.enums import AccountStatus
@@ -26,6 +26,7 @@ from tools.treasury.transfers import CashShortfall
 DEFAULT_MAX_POSITIONS = 10
 DEFAULT_SECTOR_CAP_PCT = 30.0
 DEFAULT_RISK_PCT = 1.0
+MIN_POSITION_PCT = Decimal("1")  # a position worth less than 1 % of equity is noise, not a trade
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +81,24 @@ def _sizing_input(c: Candidate, b: Bracket, m: MandateView, book: AccountBook, s
         cash_inr=st.cash, lot_size=lot, adv_inr=c.adv_inr)
 
 
-def _too_small(c: Candidate, b: Bracket, size: SizeResult, st: _State, lot: int,
+def _min_qty(equity: Decimal, entry: Decimal, lot: int) -> int:
+    """Whole lots worth at least MIN_POSITION_PCT of equity (at least one lot)."""
+    floor_value = equity * MIN_POSITION_PCT / 100
+    lots = int((floor_value / (entry * lot)).to_integral_value(rounding=ROUND_CEILING)) \
+        if entry > 0 else 1
+    return max(1, lots) * lot
+
+
+def _too_small(c: Candidate, b: Bracket, size: SizeResult, st: _State, min_qty: int, lot: int,
                account_id: int) -> tuple[str, CashShortfall | None]:
     if size.binding != "cash":
-        return f"{size.binding}: allows {size.limits[size.binding]} shares, lot {lot}", None
+        allowed = size.limits[size.binding]
+        return f"{size.binding}: allows {allowed} shares, minimum {min_qty} (lot {lot})", None
     others = min(v for k, v in size.limits.items() if k != "cash")
-    want = max(lot, (others // lot) * lot)
+    want = max(min_qty, (others // lot) * lot)
     needed = money(Decimal(want) * b.entry - st.cash)
     reason = f"cash: needs ₹{money(Decimal(want) * b.entry)}, deployable ₹{money(st.cash)}"
-    if others < lot:
+    if others < min_qty:
         return reason, None
     return reason, CashShortfall(account_id, c.signal_id, c.symbol, needed, c.quality_score)
 
@@ -156,9 +166,11 @@ def _place(c: Candidate, rank_score: float, m: MandateView, book: AccountBook,
     except BracketError as exc:
         return f"bracket: {exc}", None
     sector = sector_of(c, ref)
-    size = size_position(_sizing_input(c, b, m, book, st, sector, ref.lot_size))
-    if size.quantity < max(1, ref.lot_size):
-        return _too_small(c, b, size, st, max(1, ref.lot_size), book.account_id)
+    lot = max(1, ref.lot_size)
+    size = size_position(_sizing_input(c, b, m, book, st, sector, lot))
+    min_qty = _min_qty(book.equity_inr, b.entry, lot)
+    if size.quantity < min_qty:
+        return _too_small(c, b, size, st, min_qty, lot, book.account_id)
     out = _sized(c, b, size.quantity, book.account_id, rank_score, pb,
                  (size.note(), f"R:R {b.reward_risk:.2f} (SL {b.sl_multiplier}×ATR, "
                                f"TP {b.tp_multiplier}×ATR)"))
