@@ -114,13 +114,18 @@ def after_draft(state: IntakeState) -> str:
     return "review" if state.get("status") == "review" else "ask"
 
 
+def _assumption_log(state: IntakeState) -> list[str]:
+    log = state.get("spec", {}).get("mandate", {}).get("assumption_log", [])
+    return [str(item.get("assumption", item)) for item in log]
+
+
 def review(state: IntakeState) -> dict[str, Any]:
     """Interrupt with summary + assumption log; only an explicit yes lets `save` run."""
     reply = interrupt(
         {
             "kind": "intake_review",
             "summary": state.get("summary", ""),
-            "assumptions": [a for k in KEYS for a in state.get("assumptions", {}).get(k, [])],
+            "assumptions": _assumption_log(state),
             "spec": state.get("spec", {}),
             "error": state.get("error"),
             "question": "Save this account? Reply yes, back (to change the last answer) or cancel.",

@@ -155,7 +155,7 @@ _LUMP_WORDS = (" lump", " one time", " once", " tranche", " upfront")
 def parse_funding(text: str, today: date) -> Parsed:
     w = _words(text)
     found = amounts_inr(
-        re.sub(r"\d+\s*(tranche|tranches|month|months|year|years|parts)", "", text, flags=re.I)
+        re.sub(r"\d+\s*(tranches?|months?|years?|yrs?|parts)\b", "", text, flags=re.I)
     )
     sip = any(k in w for k in _SIP_WORDS)
     lump = any(k in w for k in _LUMP_WORDS)

@@ -22,17 +22,30 @@ def _links(out: JudgeOutput, inp: JudgeInput) -> tuple[tuple[EvidenceLink, ...],
     return kept, dropped
 
 
-def to_verdict(out: JudgeOutput, inp: JudgeInput, model_version: str, *, fallback: bool = False,
-               notes: tuple[str, ...] = ()) -> JudgeVerdict:
+def to_verdict(
+    out: JudgeOutput,
+    inp: JudgeInput,
+    model_version: str,
+    *,
+    fallback: bool = False,
+    notes: tuple[str, ...] = (),
+) -> JudgeVerdict:
     """Adapt the schema to the tools' verdict; unknown links are dropped, none left → all input."""
     kept, dropped = _links(out, inp)
     if not kept:
         kept = inp.evidence
         notes = (*notes, "no cited link was in the input; using the input's links")
-    return JudgeVerdict(thesis=out.thesis, risks=tuple(out.risks), evidence=kept,
-                        confidence=out.confidence, rationale=out.rationale,
-                        model_version=model_version, fallback_used=fallback,
-                        dropped_links=dropped, notes=notes)
+    return JudgeVerdict(
+        thesis=out.thesis,
+        risks=tuple(out.risks),
+        evidence=kept,
+        confidence=out.confidence,
+        rationale=out.rationale,
+        model_version=model_version,
+        fallback_used=fallback,
+        dropped_links=dropped,
+        notes=notes,
+    )
 
 
 class JudgeAgent:
@@ -54,8 +67,13 @@ class JudgeAgent:
                 errors.append(f"attempt {attempt}: {type(exc).__name__}: {str(exc)[:200]}")
                 continue
             return to_verdict(out, inp, self.model_version, notes=tuple(errors))
-        return to_verdict(offline_output(inp), inp, f"{OFFLINE_VERSION}+fallback"[:50],
-                          fallback=True, notes=tuple(errors))
+        return to_verdict(
+            offline_output(inp),
+            inp,
+            f"{OFFLINE_VERSION}+fallback"[:50],
+            fallback=True,
+            notes=tuple(errors),
+        )
 
 
 def offline_judge() -> JudgeAgent:

@@ -21,21 +21,47 @@ def render_input(inp: JudgeInput) -> str:
     """The facts the model sees, as canonical JSON (numbers are the tools', not the model's)."""
     s, c = inp.sized, inp.sized.candidate
     body: dict[str, Any] = {
-        "trade": {"symbol": c.symbol, "exchange": c.exchange, "direction": c.direction.value,
-                  "strategy": c.strategy, "quantity": s.quantity, "entry": s.entry_price,
-                  "entry_order_type": s.entry_order_type.value, "stop_loss": s.stop_loss,
-                  "take_profit": s.take_profit, "risk_inr": s.risk_amount,
-                  "reward_inr": s.reward_amount, "position_inr": s.position_size_inr,
-                  "horizon_days": c.horizon_days, "sizing_notes": list(s.sizing_notes)},
-        "signal": {"edge_pct": c.edge_pct, "tp_probability": c.tp_probability,
-                   "sl_probability": c.sl_probability, "model_version": c.model_version},
-        "meta_label": inp.meta_label, "features": inp.features, "mandate": inp.mandate,
-        "playbook": inp.playbook, "events": list(inp.events),
-        "similar_events": [{"title": e.title, "url": e.url, "type": e.event_type,
-                            "similarity": round(e.similarity, 3),
-                            "return_5d_pct": e.return_5d_pct} for e in inp.similar],
-        "guardrails": [{"name": g.name, "passed": g.passed, "hard": g.hard, "detail": g.detail}
-                       for g in inp.guardrails],
+        "trade": {
+            "symbol": c.symbol,
+            "exchange": c.exchange,
+            "direction": c.direction.value,
+            "strategy": c.strategy,
+            "quantity": s.quantity,
+            "entry": s.entry_price,
+            "entry_order_type": s.entry_order_type.value,
+            "stop_loss": s.stop_loss,
+            "take_profit": s.take_profit,
+            "risk_inr": s.risk_amount,
+            "reward_inr": s.reward_amount,
+            "position_inr": s.position_size_inr,
+            "horizon_days": c.horizon_days,
+            "sizing_notes": list(s.sizing_notes),
+        },
+        "signal": {
+            "edge_pct": c.edge_pct,
+            "tp_probability": c.tp_probability,
+            "sl_probability": c.sl_probability,
+            "model_version": c.model_version,
+        },
+        "meta_label": inp.meta_label,
+        "features": inp.features,
+        "mandate": inp.mandate,
+        "playbook": inp.playbook,
+        "events": list(inp.events),
+        "similar_events": [
+            {
+                "title": e.title,
+                "url": e.url,
+                "type": e.event_type,
+                "similarity": round(e.similarity, 3),
+                "return_5d_pct": e.return_5d_pct,
+            }
+            for e in inp.similar
+        ],
+        "guardrails": [
+            {"name": g.name, "passed": g.passed, "hard": g.hard, "detail": g.detail}
+            for g in inp.guardrails
+        ],
         "evidence": [{"kind": e.kind, "url": e.url, "title": e.title} for e in inp.evidence],
     }
     return canonical_json(body)

@@ -15,16 +15,20 @@ _STANDARD_RISKS = {
 def _thesis(inp: JudgeInput) -> str:
     s = inp.sized
     c = s.candidate
-    parts = [f"{c.direction.value} {c.symbol} ({c.strategy}): expected move {c.edge_pct:+.2f}% "
-             f"over {c.horizon_days} trading days, P(target) {c.tp_probability:.0%} vs "
-             f"P(stop) {c.sl_probability:.0%}, meta-label quality {c.quality_score:.2f}."]
+    parts = [
+        f"{c.direction.value} {c.symbol} ({c.strategy}): expected move {c.edge_pct:+.2f}% "
+        f"over {c.horizon_days} trading days, P(target) {c.tp_probability:.0%} vs "
+        f"P(stop) {c.sl_probability:.0%}, meta-label quality {c.quality_score:.2f}."
+    ]
     if inp.events:
         ev = inp.events[0]
         parts.append(f"Catalyst: {ev.get('title') or ev.get('type') or 'event'}.")
     if c.thesis_bullets:
         parts.append(" ".join(b.rstrip(".") + "." for b in c.thesis_bullets[:3]))
-    parts.append(f"Entry {s.entry_price} ({s.entry_order_type.value}), stop {s.stop_loss}, "
-                 f"target {s.take_profit}: risk ₹{s.risk_amount} for ₹{s.reward_amount}.")
+    parts.append(
+        f"Entry {s.entry_price} ({s.entry_order_type.value}), stop {s.stop_loss}, "
+        f"target {s.take_profit}: risk ₹{s.risk_amount} for ₹{s.reward_amount}."
+    )
     return " ".join(parts)
 
 
@@ -55,7 +59,12 @@ def offline_output(inp: JudgeInput) -> JudgeOutput:
     s = inp.sized
     notes = " ".join(n for n in s.sizing_notes)
     return JudgeOutput(
-        thesis=_thesis(inp), evidence_links=[e.url for e in inp.evidence][:10],
-        risks=_risks(inp), confidence=_confidence(inp),
-        rationale=(f"Ranked {s.rank_score:.3f} for a {inp.mandate.get('objective')} mandate; "
-                   f"{notes or 'sized by the allocator'}.")[:800])
+        thesis=_thesis(inp),
+        evidence_links=[e.url for e in inp.evidence][:10],
+        risks=_risks(inp),
+        confidence=_confidence(inp),
+        rationale=(
+            f"Ranked {s.rank_score:.3f} for a {inp.mandate.get('objective')} mandate; "
+            f"{notes or 'sized by the allocator'}."
+        )[:800],
+    )
