@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import time
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -81,8 +81,7 @@ class Exchange:
                 return (f"RMS:Rule: Check circuit limit including square off order exceeds : "
                         f"{name} {px} outside {inst.lower}-{inst.upper}")
         hh, mm = (int(x) for x in self.mis_cutoff.split(":"))
-        if body.get("product") == "I" and to_ist(self.clock.now()).time() >= datetime.min.replace(
-                hour=hh, minute=mm).time():
+        if body.get("product") == "I" and to_ist(self.clock.now()).time() >= time(hh, mm):
             return "RMS:Rule: Intraday orders are not allowed after the square-off time"
         return None
 
@@ -185,7 +184,8 @@ class Exchange:
         signed = qty if order["transaction_type"] == "BUY" else -qty
         if pos["quantity"] == 0 or (pos["quantity"] > 0) == (signed > 0):
             total = abs(pos["quantity"]) + qty
-            pos["average_price"] = (pos["average_price"] * abs(pos["quantity"]) + price * qty) / total
+            held = pos["average_price"] * abs(pos["quantity"])
+            pos["average_price"] = (held + price * qty) / total
         pos["quantity"] += signed
 
     # --- market ------------------------------------------------------------------------------

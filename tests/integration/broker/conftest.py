@@ -13,11 +13,21 @@ from tools.broker.upstox.http import UpstoxBroker
 INFY = "NSE_EQ|INE009A01021"
 
 
-@pytest.fixture
-def upstox(clock: FakeClock) -> Iterator[FakeUpstox]:
-    with FakeUpstox(clock) as srv:
-        srv.add_instrument(INFY, "INFY", "100", tick="0.05", lower="80", upper="120")
+@pytest.fixture(scope="session")
+def _upstox_process() -> Iterator[FakeUpstox]:
+    from datetime import datetime
+
+    from core.clock import IST
+
+    with FakeUpstox(FakeClock(datetime(2025, 12, 16, 9, 15, tzinfo=IST))) as srv:
         yield srv
+
+
+@pytest.fixture
+def upstox(_upstox_process: FakeUpstox, clock: FakeClock) -> FakeUpstox:
+    _upstox_process.reset(clock)
+    _upstox_process.add_instrument(INFY, "INFY", "100", tick="0.05", lower="80", upper="120")
+    return _upstox_process
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from .conftest import INFY
 
 
 def req(cid: str = "D1EN0abcdef12", **kw: object) -> OrderRequest:
-    values: dict[str, object] = dict(client_order_id=cid, symbol="INFY", exchange="NSE",
-                                     side=Side.BUY, order_type=OrderType.LIMIT,
-                                     product=Product.DELIVERY, quantity=10,
-                                     price=Decimal("99.50"), instrument_key=INFY)
+    values: dict[str, object] = {"client_order_id": cid, "symbol": "INFY", "exchange": "NSE",
+                                     "side": Side.BUY, "order_type": OrderType.LIMIT,
+                                     "product": Product.DELIVERY, "quantity": 10,
+                                     "price": Decimal("99.50"), "instrument_key": INFY}
     values.update(kw)
     return OrderRequest(**values)  # type: ignore[arg-type]
 

@@ -17,7 +17,7 @@ from tools.broker.upstox.parse import raise_for_error
 from tools.broker.upstox.schemas import TokenResponse
 
 AUTHORIZE_PATH = "/v2/login/authorization/dialog"
-TOKEN_PATH = "/v2/login/authorization/token"
+TOKEN_PATH = "/v2/login/authorization/token"  # noqa: S105 - a URL path
 EXPIRY_IST = time(3, 30)
 
 

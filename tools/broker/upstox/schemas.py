@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+_SYMBOL = AliasChoices("trading_symbol", "tradingsymbol")
+
 
 class _Venue(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
@@ -24,7 +26,7 @@ class UpstoxOrder(_Venue):
     trigger_price: float | None = None
     tag: str | None = None
     instrument_token: str | None = None
-    trading_symbol: str = Field("", validation_alias=AliasChoices("trading_symbol", "tradingsymbol"))
+    trading_symbol: str = Field("", validation_alias=_SYMBOL)
     product: str | None = None
     exchange: str | None = None
     status_message: str | None = None
@@ -40,7 +42,7 @@ class UpstoxTrade(_Venue):
     transaction_type: str
     quantity: int
     average_price: float
-    trading_symbol: str = Field("", validation_alias=AliasChoices("trading_symbol", "tradingsymbol"))
+    trading_symbol: str = Field("", validation_alias=_SYMBOL)
     instrument_token: str | None = None
     exchange: str | None = None
     product: str | None = None
@@ -51,7 +53,7 @@ class UpstoxTrade(_Venue):
 
 class UpstoxPosition(_Venue):
     instrument_token: str | None = None
-    trading_symbol: str = Field("", validation_alias=AliasChoices("trading_symbol", "tradingsymbol"))
+    trading_symbol: str = Field("", validation_alias=_SYMBOL)
     exchange: str = "NSE"
     product: str = "D"
     quantity: int = 0
@@ -60,7 +62,7 @@ class UpstoxPosition(_Venue):
 
 
 class UpstoxHolding(_Venue):
-    trading_symbol: str = Field("", validation_alias=AliasChoices("trading_symbol", "tradingsymbol"))
+    trading_symbol: str = Field("", validation_alias=_SYMBOL)
     exchange: str = "NSE"
     quantity: int = 0
     t1_quantity: int = 0

@@ -1,4 +1,4 @@
-"""Own the Upstox streams: market data v3 (protobuf, reconnect + resubscribe) and portfolio updates."""
+"""Own the Upstox streams: market data v3 (protobuf, reconnect, resubscribe) and order updates."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def decode_feed(payload: bytes, symbols: dict[str, str]) -> list[Quote]:
             ltpc = feed.ltpc
         elif kind == "fullFeed":
             full = feed.fullFeed
-            inner = full.marketFF if full.WhichOneof("FullFeedUnion") == "marketFF" else full.indexFF
+            market = full.WhichOneof("FullFeedUnion") == "marketFF"
+            inner = full.marketFF if market else full.indexFF
             ltpc = inner.ltpc
             volume = int(getattr(inner, "vtt", 0))
         elif kind == "firstLevelWithGreeks":
