@@ -26,6 +26,13 @@ def _fund(s, clock, audit, acc, amount):
 def test_approve_moves_money_once(db, clock, audit, demo_ids):
     sip, lump = demo_ids
     svc = TransferService(clock, audit)
+    with pytest.raises(ValidationError, match="amount"), transaction(db.sessions) as s:
+        svc.propose_transfer(s, sip, lump, Decimal("0"), reason="x")
+    with pytest.raises(NotFound), transaction(db.sessions) as s:
+        svc.propose_transfer(s, sip, 999, Decimal("1"), reason="x")
+    with pytest.raises(NotFound), transaction(db.sessions) as s:
+        svc.decide(s, 12345, approve=True, user="a")
+    svc = TransferService(clock, audit)
     with transaction(db.sessions) as s:
         _fund(s, clock, audit, sip, "10000")
         p = svc.propose_transfer(s, sip, lump, Decimal("4000"), reason="test")
@@ -66,17 +73,6 @@ def test_approval_fails_cleanly_when_lender_spent_the_cash(db, clock, audit, dem
         svc.decide(s, p.id, approve=True, user="alice")
     with transaction(db.sessions) as s:
         assert repo.proposal_row(s, p.id).status == "PENDING"
-
-
-def test_bad_proposals_are_refused(db, clock, audit, demo_ids):
-    sip, lump = demo_ids
-    svc = TransferService(clock, audit)
-    with pytest.raises(ValidationError, match="amount"), transaction(db.sessions) as s:
-        svc.propose_transfer(s, sip, lump, Decimal("0"), reason="x")
-    with pytest.raises(NotFound), transaction(db.sessions) as s:
-        svc.propose_transfer(s, sip, 999, Decimal("1"), reason="x")
-    with pytest.raises(NotFound), transaction(db.sessions) as s:
-        svc.decide(s, 12345, approve=True, user="a")
 
 
 def test_shortfall_proposes_from_idle_cash_and_auto_returns(db, clock, audit, demo_ids):
