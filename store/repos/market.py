@@ -59,8 +59,12 @@ def upsert_instruments(
     *,
     aliases: Mapping[str, Sequence[str]] | None = None,
     listing_dates: Mapping[str, date] | None = None,
+    update_ticks: bool = True,
 ) -> int:
     """Insert or update instruments keyed on (symbol, exchange); return how many rows changed.
+
+    Pass update_ticks=False for masters that carry no tick size (EQUITY_L, index lists), so a
+    tick learnt from the broker's instrument master is not overwritten by the 0.05 default.
 
     An instrument_key (NSE_EQ|ISIN) belongs to one symbol at a time: when a symbol is renamed
     (TATAMOTORS -> TMPV) the last load wins and the previous holder loses the key.
@@ -76,6 +80,8 @@ def upsert_instruments(
         if listing_dates and inst.symbol in listing_dates:
             values["listing_date"] = listing_dates[inst.symbol]
         row = existing.get((inst.symbol, inst.exchange))
+        if row is not None and not update_ticks:
+            values.pop("tick_size")
         if row is None:
             row = InstrumentRow(
                 symbol=inst.symbol, exchange=inst.exchange, is_active=True, **values
@@ -323,6 +329,27 @@ def latest_bars(
         .where(BarRow.interval == interval)
     )
     return _frame(session, stmt.order_by(BarRow.symbol, BarRow.exchange))
+
+
+def bar_sources(
+    session: Session,
+    symbols: Iterable[str],
+    start: datetime,
+    end: datetime,
+    interval: str = "1d",
+) -> dict[str, int]:
+    """How many stored bars of these symbols in [start, end] carry each source label."""
+    stmt = (
+        select(BarRow.source, func.count())
+        .where(
+            BarRow.interval == interval,
+            BarRow.symbol.in_(list(symbols)),
+            BarRow.ts >= ensure_utc(start),
+            BarRow.ts <= ensure_utc(end),
+        )
+        .group_by(BarRow.source)
+    )
+    return {str(src): int(n) for src, n in session.execute(stmt).all()}
 
 
 def count_bars(session: Session, interval: str | None = None) -> int:

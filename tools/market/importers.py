@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.enums import AuditCategory, DataSource
 from core.errors import ValidationError
 from store.audit import AuditLog
-from store.repos.market import upsert_bars
+from store.repos.market import bar_sources, upsert_bars
 from tools.market.calendar import NseCalendar
 
 REQUIRED = ("date", "symbol", "open", "high", "low", "close", "volume")
@@ -51,6 +51,7 @@ class ImportReport:
     inserted: int = 0
     duplicates: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    other_sources: dict[str, int] = field(default_factory=dict)
     flagged: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     seconds: float = 0.0
@@ -91,6 +92,7 @@ class ImportReport:
             "duplicates": self.duplicates,
             "skipped": dict(self.skipped),
             "flagged": dict(self.flagged),
+            "other_sources": dict(self.other_sources),
             "examples": self.examples,
             "seconds": round(self.seconds, 3),
         }
@@ -156,8 +158,9 @@ def read_bhavcopy(
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read NSE `sec_bhavdata_full_DDMMYYYY.csv(.gz)` files (one, or all under a directory).
 
-    Only series EQ and BE (trade-for-trade) are equity cash bars; other series are dropped and
-    counted under flagged `other_series` (they are not errors).
+    Only series EQ and BE (trade-for-trade) are equity cash bars; rows of other series (bonds,
+    SME, ETFs...) are skipped under `other_series` (by design, not as errors). Line numbers in
+    the examples of other reasons count only the kept EQ/BE rows.
     """
     cal = calendar or NseCalendar()
     frames, report = [], ImportReport()
@@ -173,7 +176,10 @@ def read_bhavcopy(
         raw["series"] = raw["series"].str.strip()
         other = ~raw["series"].isin(BHAV_SERIES)
         rep = ImportReport()
-        rep.note("other_series", raw[other].assign(file=file.name), rejected=False)
+        lines = np.arange(2, len(raw) + 2)
+        rep.note(
+            "other_series", raw[other].assign(file=file.name, line=lines[other]), rejected=True
+        )
         raw = raw[~other].drop(columns="series")
         raw["date"] = pd.to_datetime(raw["date"], format="%d-%b-%Y", errors="coerce").dt.strftime(
             "%Y-%m-%d"
@@ -324,6 +330,7 @@ def import_bars(
         if progress is not None:
             progress(done, total)
 
+    report.other_sources = _other_sources(session, frames)
     for frame in frames:
         report.inserted += upsert_bars(session, frame, interval="1d", progress=advance)
     report.duplicates = report.rows_valid - report.inserted
@@ -336,6 +343,22 @@ def import_bars(
             category=AuditCategory.INGESTION,
         )
     return report
+
+
+def _other_sources(session: Session, frames: Sequence[pd.DataFrame]) -> dict[str, int]:
+    """Stored bars that overlap the import but carry another source label.
+
+    The bars key has no source, so an overlapping import keeps the stored rows; callers warn.
+    """
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return {}
+    symbols = sorted(set().union(*(set(f["symbol"]) for f in frames)))
+    start = min(f["ts"].min() for f in frames).to_pydatetime()
+    end = max(f["ts"].max() for f in frames).to_pydatetime()
+    ours = set().union(*(set(f["source"]) for f in frames))
+    stored = bar_sources(session, symbols, start, end, "1d")
+    return {src: n for src, n in stored.items() if src not in ours}
 
 
 def _read_path(path: Path, kind: str, cal: NseCalendar) -> tuple[pd.DataFrame, ImportReport]:

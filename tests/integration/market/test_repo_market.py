@@ -138,3 +138,14 @@ def test_instrument_key_moves_with_a_rename(db) -> None:
     with transaction(db.sessions) as s:
         assert get_instrument(s, "TMPV").instrument_key == key
         assert get_instrument(s, "TATAMOTORS").instrument_key is None
+
+
+def test_masters_without_ticks_keep_the_known_tick(db) -> None:
+    known = Instrument("RELIANCE", "NSE", name="Reliance", tick_size=Decimal("0.10"))
+    bare = Instrument("RELIANCE", "NSE", name="Reliance Industries Limited")
+    with transaction(db.sessions) as s:
+        upsert_instruments(s, [known])
+        assert upsert_instruments(s, [bare], update_ticks=False) == 1
+        got = get_instrument(s, "RELIANCE")
+    assert got.tick_size == Decimal("0.10")
+    assert got.name == "Reliance Industries Limited"
