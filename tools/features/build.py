@@ -51,48 +51,43 @@ def build_features(
     quality = quality if quality is not None else DataQuality()
     df = clean_bars(bars, quality)
     seg = find_segments(df, config, quality)
-    out = pd.DataFrame({
+    cols: dict[str, object] = {
         "symbol": df["symbol"], "exchange": df["exchange"], "ts": df["ts"],
         "timestamp": available_at(df["ts"], config, interval), "close": df["close"],
-    })
-    for name, values in technical_features(df, seg, config).items():
-        out[name] = values
+    }
+    cols.update(technical_features(df, seg, config))
     days = session_dates(df["ts"])
-    measures = market_measures(days, out["realized_vol_20d"].to_numpy(), vix)
-    out["regime_label"] = label_rows(days, session_regimes(measures, config))
-    date_ns = pd.Series((days * NS_PER_DAY).astype("datetime64[ns]"), index=out.index)
-    _attach_derivatives(out, date_ns, derivatives, config)
-    _attach_flows(out, date_ns, flows, config)
+    measures = market_measures(days, np.asarray(cols["realized_vol_20d"]), vix)
+    cols["regime_label"] = label_rows(days, session_regimes(measures, config))
+    date_ns = pd.Series((days * NS_PER_DAY).astype("datetime64[ns]"))
+    empty = np.full(len(df), np.nan)
+    cols.update(_derivative_columns(df, date_ns, derivatives, config, empty))
+    cols.update(_flow_columns(date_ns, flows, config, empty))
+    out = pd.DataFrame(cols, copy=False)
     out["data_source"] = _provenance(df, out)
     return out.loc[:, list(OUTPUT_COLUMNS)]
 
 
-def _attach_derivatives(out: pd.DataFrame, date_ns: pd.Series, raw: pd.DataFrame | None,
-                        config: FeatureConfig) -> None:
-    for col in DERIV_COLUMNS:
-        out[col] = np.nan
-    if raw is None or not len(raw) or not len(out):
-        return
+def _derivative_columns(df: pd.DataFrame, date_ns: pd.Series, raw: pd.DataFrame | None,
+                        config: FeatureConfig, empty: np.ndarray) -> dict[str, np.ndarray]:
+    if raw is None or not len(raw) or not len(df):
+        return dict.fromkeys(DERIV_COLUMNS, empty)
     feats = derivative_features(raw, config)
-    rows = pd.DataFrame({"symbol": out["symbol"], "date_ns": date_ns})
+    rows = pd.DataFrame({"symbol": df["symbol"].astype(str), "date_ns": date_ns})
     attached = attach_previous_session(rows, feats, DERIV_COLUMNS,
                                        config.derivatives_max_age_days, by="symbol")
-    for col in DERIV_COLUMNS:
-        out[col] = attached[col].astype(float).to_numpy()
+    return {c: attached[c].to_numpy(dtype=float) for c in DERIV_COLUMNS}
 
 
-def _attach_flows(out: pd.DataFrame, date_ns: pd.Series, flows: pd.DataFrame | None,
-                  config: FeatureConfig) -> None:
-    for col in FLOW_COLUMNS:
-        out[col] = np.nan
-    if flows is None or not len(flows) or not len(out):
-        return
+def _flow_columns(date_ns: pd.Series, flows: pd.DataFrame | None, config: FeatureConfig,
+                  empty: np.ndarray) -> dict[str, np.ndarray]:
+    if flows is None or not len(flows) or not len(date_ns):
+        return dict.fromkeys(FLOW_COLUMNS, empty)
     feats = flow_features(flows, config)
     rows = pd.DataFrame({"date_ns": date_ns})
     attached = attach_previous_session(rows, feats, FLOW_COLUMNS, config.flows_max_age_days,
                                        by=None)
-    for col in FLOW_COLUMNS:
-        out[col] = attached[col].astype(float).to_numpy()
+    return {c: attached[c].to_numpy(dtype=float) for c in FLOW_COLUMNS}
 
 
 def _provenance(df: pd.DataFrame, out: pd.DataFrame) -> pd.Series:

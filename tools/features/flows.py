@@ -15,12 +15,7 @@ from typing import Any
 
 import httpx
 import pandas as pd
-from tenacity import (
-    retry,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential,
-)
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from core.errors import FeedError, TemporaryError, ValidationError
 from tools.features.config import FeatureConfig
@@ -142,13 +137,20 @@ def flow_features(flows: pd.DataFrame, config: FeatureConfig) -> pd.DataFrame:
     })
 
 
+def _retrying(attempts: int, backoff_s: float) -> Retrying:
+    return Retrying(retry=retry_if_exception_type(TemporaryError),
+                    stop=stop_after_attempt(attempts),
+                    wait=wait_exponential(multiplier=backoff_s, max=10 * backoff_s), reraise=True)
+
+
 class NseFlowsClient:
     """Fetch the NSE FII/DII cash report over HTTPS (retrying temporary failures only)."""
 
     def __init__(self, base_url: str = NSE_BASE_URL, timeout_s: float = 10.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 attempts: int = 3, backoff_s: float = 0.5) -> None:
+        self._retrying = _retrying(attempts, backoff_s)
         self._client = httpx.Client(base_url=base_url, timeout=timeout_s, headers=_BROWSER_HEADERS,
-                                    follow_redirects=True, transport=transport)
+                                    follow_redirects=True)
 
     def close(self) -> None:
         self._client.close()
@@ -159,10 +161,12 @@ class NseFlowsClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @retry(retry=retry_if_exception_type(TemporaryError), stop=stop_after_attempt(3),
-           wait=wait_exponential(multiplier=0.2, max=2.0), reraise=True)
     def fetch(self) -> list[FlowRecord]:
-        """Today's report. NSE wants its cookies first, so visit the report page once."""
+        """Today's report; temporary failures (network, 429, 5xx) are retried with backoff."""
+        return self._retrying(self._fetch_once)
+
+    def _fetch_once(self) -> list[FlowRecord]:
+        """NSE wants its cookies first, so visit the report page once per client."""
         try:
             if not self._client.cookies:
                 self._get("/reports/fii-dii")

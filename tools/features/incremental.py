@@ -25,7 +25,7 @@ from tools.features.config import FeatureConfig
 from tools.features.derivatives import DERIV_COLUMNS, derivative_features
 from tools.features.flows import flow_features
 from tools.features.regimes import regime_labels, trailing_percentile, vix_by_day
-from tools.features.technical import IST_OFFSET_NS, NS_PER_DAY, liquidity_regime
+from tools.features.technical import IST_OFFSET_NS, NS_PER_DAY, liquidity_label
 from tools.features.wilder import SymbolState, seed_state
 
 
@@ -104,8 +104,7 @@ class IncrementalFeatures:
                "ts": pd.Timestamp(ts_ns, unit="ns", tz="UTC"),
                "timestamp": pd.Timestamp(avail, unit="ns", tz="UTC"), "close": bar.close}
         row.update(state.features(bar, cfg))
-        adv = np.array([row["adv_20d_inr"]], dtype=float)
-        row["liquidity_regime"] = liquidity_regime(adv, cfg)[0]
+        row["liquidity_regime"] = liquidity_label(row["adv_20d_inr"], cfg)
         return row
 
     def _roll_session(self, day: int) -> None:

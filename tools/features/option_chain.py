@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import httpx
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from core.errors import FeedError, TemporaryError, TokenExpired
 
@@ -35,7 +35,12 @@ class UpstoxOptionChainClient:
     """Read the option chain of an underlying for one expiry (reads need no static IP)."""
 
     def __init__(self, access_token: str, base_url: str = UPSTOX_BASE_URL,
-                 timeout_s: float = 10.0) -> None:
+                 timeout_s: float = 10.0, attempts: int = 3, backoff_s: float = 0.5) -> None:
+        # Upstox sends no Retry-After on 429 (UDAPI10005), so back off on our side.
+        self._retrying = Retrying(retry=retry_if_exception_type(TemporaryError),
+                                  stop=stop_after_attempt(attempts),
+                                  wait=wait_exponential(multiplier=backoff_s, max=10 * backoff_s),
+                                  reraise=True)
         self._client = httpx.Client(
             base_url=base_url, timeout=timeout_s,
             headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json",
@@ -50,10 +55,11 @@ class UpstoxOptionChainClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @retry(retry=retry_if_exception_type(TemporaryError), stop=stop_after_attempt(3),
-           wait=wait_exponential(multiplier=0.2, max=2.0), reraise=True)
     def chain(self, instrument_key: str, expiry: date) -> list[StrikeRow]:
         """Every strike of `instrument_key` (e.g. "NSE_INDEX|Nifty 50") for `expiry`."""
+        return self._retrying(self._chain_once, instrument_key, expiry)
+
+    def _chain_once(self, instrument_key: str, expiry: date) -> list[StrikeRow]:
         params = {"instrument_key": instrument_key, "expiry_date": expiry.isoformat()}
         try:
             resp = self._client.get(CHAIN_PATH, params=params)

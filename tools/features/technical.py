@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import talib
 
+from core.enums import LiquidityRegime
 from core.errors import ValidationError
 from tools.features.config import FeatureConfig
 
@@ -49,82 +50,101 @@ class Segments:
 
 
 def clean_bars(bars: pd.DataFrame, quality: DataQuality | None = None) -> pd.DataFrame:
-    """Validate, de-duplicate, sort and drop unusable bars; return a fresh frame with a RangeIndex.
+    """Validate, de-duplicate, sort and drop unusable bars; return a frame with a RangeIndex.
 
     Dropped (counted in `quality.dropped`): rows with a missing or non-positive price, high below
     low or negative volume ("invalid_price"); repeated (symbol, exchange, ts) rows, the last one
     wins ("duplicate"); zero-volume rows of a symbol that has traded before ("zero_volume": a
     session without trades is not a price). A symbol that never traded (an index) keeps its rows.
+    Rows keep their input order when each symbol is one block in time order, else they are
+    sorted by (symbol, exchange, ts). The int64 column `_key` numbers the (symbol, exchange) pairs.
     """
     quality = quality if quality is not None else DataQuality()
     missing = [c for c in BAR_COLUMNS if c not in bars.columns]
     if missing:
         raise ValidationError(f"bars frame lacks columns {missing}", field=missing[0])
-    df = bars.loc[:, [c for c in bars.columns if c in (*BAR_COLUMNS, "oi", "source")]].copy()
-    df["ts"] = _utc_times(df["ts"])
+    cols = {c: bars[c] for c in bars.columns if c in (*BAR_COLUMNS, "oi", "source")}
+    cols["ts"] = _utc_times(bars["ts"])
     for col in (*PRICE_COLUMNS, "volume"):
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    prices = df[list(PRICE_COLUMNS)].to_numpy()
-    bad = (~np.isfinite(prices)).any(axis=1) | (prices <= 0).any(axis=1)
+        cols[col] = pd.to_numeric(bars[col], errors="coerce").astype("float64", copy=False)
+    df = pd.DataFrame(cols, copy=False).reset_index(drop=True)
+    bad = np.zeros(len(df), dtype=bool)
+    for col in PRICE_COLUMNS:
+        v = df[col].to_numpy()
+        bad |= ~(v > 0) | ~np.isfinite(v)
     bad |= (df["high"].to_numpy() < df["low"].to_numpy()) | ~(df["volume"].to_numpy() >= 0)
-    _drop(df, bad, "invalid_price", quality)
-    df = df[~bad]
+    df = _keep(df, ~bad, "invalid_price", quality)
     df = _sorted(df)
-    key_ts = df[["symbol", "exchange", "ts"]]
-    dup = key_ts.duplicated(keep="last").to_numpy()
-    _drop(df, dup, "duplicate", quality)
-    df = df[~dup].reset_index(drop=True)
-    zero = _untraded_rows(df)
-    _drop(df, zero, "zero_volume", quality)
-    return df[~zero].reset_index(drop=True)
+    key, ts = df["_key"].to_numpy(), ts_ns(df["ts"])
+    dup = np.zeros(len(df), dtype=bool)
+    dup[:-1] = (key[:-1] == key[1:]) & (ts[:-1] == ts[1:])
+    df = _keep(df, ~dup, "duplicate", quality)
+    return _keep(df, ~_untraded_rows(df), "zero_volume", quality)
+
+
+def _keep(df: pd.DataFrame, keep: np.ndarray, reason: str, quality: DataQuality) -> pd.DataFrame:
+    n = len(keep) - int(keep.sum())
+    if not n:
+        return df
+    quality.dropped[reason] += n
+    return df[keep].reset_index(drop=True)
 
 
 def _utc_times(ts: pd.Series) -> pd.Series:
     out = pd.to_datetime(ts)
     if not isinstance(out.dtype, pd.DatetimeTZDtype):
         raise ValidationError("bar timestamps must be timezone-aware", field="ts")
-    return out.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    return out.dt.tz_convert("UTC").astype("datetime64[ns, UTC]", copy=False)
 
 
 def ts_ns(ts: pd.Series) -> np.ndarray:
     """Aware timestamps as int64 nanoseconds since the epoch (UTC)."""
-    return np.asarray(ts.astype("datetime64[ns, UTC]").array.asi8)
+    if ts.dtype != "datetime64[ns, UTC]":
+        ts = ts.astype("datetime64[ns, UTC]")
+    return np.asarray(ts.array.asi8)
 
 
-def _drop(df: pd.DataFrame, mask: np.ndarray, reason: str, quality: DataQuality) -> None:
-    n = int(mask.sum())
-    if n:
-        quality.dropped[reason] += n
+def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes that sort like the values (categorical codes when available)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories
+        if cats.is_monotonic_increasing:
+            return values.cat.codes.to_numpy().astype(np.int64), len(cats)
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), len(uniques)
+
+
+def _exchange_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Codes for the exchange column; the usual single-exchange frame costs one comparison pass."""
+    arr = values.to_numpy(dtype=object)
+    if len(arr) and bool((arr == arr[0]).all()):
+        return np.zeros(len(arr), dtype=np.int64), 1
+    return _codes(values)
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:
-    """Sort by (symbol, exchange, ts) unless it already is (the usual case, and much cheaper)."""
-    sym = df["symbol"].to_numpy()
-    exch = df["exchange"].to_numpy()
+    """Add `_key`; sort by (symbol, exchange, ts) unless blocks are already in time order."""
+    sym, _ = _codes(df["symbol"])
+    exch, n_exch = _exchange_codes(df["exchange"])
+    key = sym * max(n_exch, 1) + exch
+    df = df.assign(_key=key)
+    if len(df) < 2:
+        return df
     ts = ts_ns(df["ts"])
-    same = (sym[1:] == sym[:-1]) & (exch[1:] == exch[:-1])
-    ordered = bool(np.all(np.where(same, ts[1:] >= ts[:-1], True)))
-    if ordered and _keys_grouped(df["symbol"], df["exchange"], same):
-        return df.reset_index(drop=True)
-    return df.sort_values(["symbol", "exchange", "ts"], kind="stable").reset_index(drop=True)
-
-
-def _keys_grouped(sym: pd.Series, exch: pd.Series, same: np.ndarray) -> bool:
-    """True when every (symbol, exchange) occupies one contiguous block of rows."""
-    blocks = int((~same).sum()) + (1 if len(sym) else 0)
-    keys = sym.nunique() if exch.nunique() <= 1 else len(pd.MultiIndex.from_arrays([sym, exch])
-                                                          .unique())
-    return blocks == keys
+    same = key[1:] == key[:-1]
+    in_time = bool(np.all(ts[1:][same] >= ts[:-1][same]))
+    blocks = int((~same).sum()) + 1
+    if in_time and blocks == len(np.unique(key)):
+        return df
+    order = np.lexsort((ts, key))
+    return df.take(order).reset_index(drop=True)
 
 
 def group_starts(df: pd.DataFrame) -> np.ndarray:
-    """Boolean mask of rows that begin a new (symbol, exchange) block in a sorted frame."""
-    n = len(df)
-    start = np.ones(n, dtype=bool)
-    if n > 1:
-        sym = df["symbol"].to_numpy()
-        exch = df["exchange"].to_numpy()
-        start[1:] = (sym[1:] != sym[:-1]) | (exch[1:] != exch[:-1])
+    """Boolean mask of rows that begin a new (symbol, exchange) block in a cleaned frame."""
+    key = df["_key"].to_numpy()
+    start = np.ones(len(df), dtype=bool)
+    start[1:] = key[1:] != key[:-1]
     return start
 
 
@@ -173,10 +193,13 @@ def lag(x: np.ndarray, k: int, pos: np.ndarray) -> np.ndarray:
 
 def window_sum(x: np.ndarray, w: int, valid: np.ndarray) -> np.ndarray:
     """Sum of the last w values (NaN counted as 0) where `valid`; NaN elsewhere."""
-    csum = np.concatenate(([0.0], np.cumsum(np.nan_to_num(x))))
-    out = np.full(x.shape, np.nan)
-    idx = np.flatnonzero(valid)
-    out[idx] = csum[idx + 1] - csum[idx + 1 - w]
+    csum = np.empty(len(x) + 1)
+    csum[0] = 0.0
+    np.cumsum(np.nan_to_num(x), out=csum[1:])
+    out = np.empty(len(x))
+    out[: w - 1] = np.nan
+    np.subtract(csum[w:], csum[:-w], out=out[w - 1:])
+    out[~valid] = np.nan
     return out
 
 
@@ -227,15 +250,27 @@ def _talib_per_segment(h: np.ndarray, lo: np.ndarray, c: np.ndarray, seg: Segmen
     return rsi, atr
 
 
-def liquidity_regime(adv_inr: np.ndarray, config: FeatureConfig) -> np.ndarray:
-    """HIGH / MEDIUM / LOW from ADV in rupees against the configured cut-offs; None without ADV."""
-    labels = np.select(
-        [adv_inr >= config.liquidity_high_inr, adv_inr >= config.liquidity_medium_inr,
-         np.isfinite(adv_inr)],
-        ["HIGH", "MEDIUM", "LOW"], default="")
-    out = labels.astype(object)
-    out[labels == ""] = None
-    return out
+LIQUIDITY_LABELS = [LiquidityRegime.HIGH.value, LiquidityRegime.MEDIUM.value,
+                    LiquidityRegime.LOW.value]
+
+
+def liquidity_regime(adv_inr: np.ndarray, config: FeatureConfig) -> pd.Categorical:
+    """HIGH / MEDIUM / LOW from ADV in rupees against the configured cut-offs; empty without ADV."""
+    codes = np.full(len(adv_inr), -1, dtype=np.int8)
+    codes[adv_inr >= 0] = 2
+    codes[adv_inr >= config.liquidity_medium_inr] = 1
+    codes[adv_inr >= config.liquidity_high_inr] = 0
+    return pd.Categorical.from_codes(codes, categories=LIQUIDITY_LABELS)
+
+
+def liquidity_label(adv_inr: float, config: FeatureConfig) -> str | None:
+    """The same rule for one value (the incremental path)."""
+    if not adv_inr >= 0:
+        return None
+    if adv_inr >= config.liquidity_high_inr:
+        return LiquidityRegime.HIGH.value
+    return (LiquidityRegime.MEDIUM.value if adv_inr >= config.liquidity_medium_inr
+            else LiquidityRegime.LOW.value)
 
 
 def session_dates(ts: pd.Series) -> np.ndarray:

@@ -23,8 +23,16 @@ NIFTY = "NSE_INDEX|Nifty 50"
 EXPIRY = date(2025, 12, 23)
 
 
+def _flows(url: str) -> NseFlowsClient:
+    return NseFlowsClient(url, timeout_s=2, backoff_s=0.001)
+
+
+def _chain(token: str, url: str) -> UpstoxOptionChainClient:
+    return UpstoxOptionChainClient(token, url, timeout_s=2, backoff_s=0.001)
+
+
 def test_flows_client_gets_cookie_then_report():
-    with FakeNseFlowsServer(REPORT) as srv, NseFlowsClient(srv.base_url, timeout_s=5) as client:
+    with FakeNseFlowsServer(REPORT) as srv, _flows(srv.base_url) as client:
         recs = client.fetch()
         assert srv.page_hits == 1
     assert {(r.category, r.net_cr) for r in recs} == {("DII", Decimal("1077.06")),
@@ -32,7 +40,7 @@ def test_flows_client_gets_cookie_then_report():
 
 
 def test_flows_client_retries_temporary_errors_only():
-    with FakeNseFlowsServer(REPORT) as srv, NseFlowsClient(srv.base_url, timeout_s=5) as client:
+    with FakeNseFlowsServer(REPORT) as srv, _flows(srv.base_url) as client:
         srv.fail_next(503, 502)
         assert len(client.fetch()) == 2
         assert srv.hits == 3
@@ -48,7 +56,7 @@ def test_flows_client_retries_temporary_errors_only():
 def test_flows_client_reports_an_unreachable_host_as_temporary():
     with FakeNseFlowsServer(REPORT) as srv:
         url = srv.base_url
-    with NseFlowsClient(url, timeout_s=1) as client, pytest.raises(TemporaryError):
+    with _flows(url) as client, pytest.raises(TemporaryError):
         client.fetch()
 
 
@@ -63,7 +71,7 @@ def _chain_server() -> FakeOptionChainServer:
 
 
 def test_option_chain_round_trip_and_summary():
-    with _chain_server() as srv, UpstoxOptionChainClient("tkn", srv.base_url) as client:
+    with _chain_server() as srv, _chain("tkn", srv.base_url) as client:
         rows = client.chain(NIFTY, EXPIRY)
         assert srv.requests[-1] == {"instrument_key": [NIFTY],
                                     "expiry_date": [EXPIRY.isoformat()]}
@@ -75,9 +83,9 @@ def test_option_chain_round_trip_and_summary():
 
 def test_option_chain_errors_are_classified():
     with _chain_server() as srv:
-        with UpstoxOptionChainClient("wrong", srv.base_url) as bad, pytest.raises(TokenExpired):
+        with _chain("wrong", srv.base_url) as bad, pytest.raises(TokenExpired):
             bad.chain(NIFTY, EXPIRY)
-        with UpstoxOptionChainClient("tkn", srv.base_url) as client:
+        with _chain("tkn", srv.base_url) as client:
             srv.fail_next(429)
             assert len(client.chain(NIFTY, EXPIRY)) == 3  # retried after the rate limit
             with pytest.raises(FeedError):
