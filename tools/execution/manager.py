@@ -31,25 +31,28 @@ from core.errors import (
     OrderRejected,
     RiskRefused,
     TemporaryError,
+    TokenExpired,
     ValidationError,
 )
-from core.money import ZERO, money, to_decimal
+from core.money import ZERO, to_decimal
 from core.ports import Broker, Notifier
 from store.audit import AuditLog
 from store.db import transaction
 from store.models import Instrument, OrderRow, TradeCardRow
 from store.repos import orders as orders_repo
 from store.repos import positions as positions_repo
+from store.repos import risk as risk_repo
 from tools.broker.paper import QuoteSource
-from tools.charges import compute_charges
-from tools.execution import positions as book
+from tools.execution import fills
 from tools.execution.brackets import CardTerms, leg_request, product_for, validate_terms
-from tools.execution.transitions import check_transition, is_live
+from tools.execution.fills import order_payload
+from tools.execution.transitions import can_transition, check_transition, is_live
 from tools.risk import pretrade, switches
 
 EXIT_CATEGORIES = {OrderCategory.STOP_LOSS, OrderCategory.TRAIL, OrderCategory.TAKE_PROFIT,
                    OrderCategory.EXIT, OrderCategory.PARTIAL_EXIT}
 PROTECTIVE = {OrderCategory.STOP_LOSS, OrderCategory.TRAIL}
+SESSION_EXPIRED = "broker session expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,7 @@ class OrderManager:
                                     broker=self.broker.name, status=str(OrderStatus.CREATED),
                                     filled_quantity=0, placed_at=now, updated_at=now)
         card.status, card.executed_at = str(CardStatus.EXECUTED), now
-        self.audit.append(s, "order.created", _order_payload(row), category=AuditCategory.EXECUTION,
+        self.audit.append(s, "order.created", order_payload(row), category=AuditCategory.EXECUTION,
                           account_id=row.account_id, trade_card_id=card_id, order_id=row.id)
         return row.id, [row.id]
 
@@ -159,17 +162,25 @@ class OrderManager:
 
     # --- talking to the broker ---------------------------------------------------------------
     async def submit(self, order_id: int, latency_from: float | None = None) -> None:
-        """Send a CREATED order (write-ahead row) to the broker, keyed by its client id."""
+        """Send a CREATED (write-ahead) order to the broker, keyed by its client id.
+
+        The row is first claimed (CREATED -> SUBMITTED, row-locked), so two callers can never
+        send it twice; a crash after the claim is settled by reconcile via the client id.
+        """
         with transaction(self.sessions) as s:
-            row = s.get(OrderRow, order_id)
+            row = s.get(OrderRow, order_id, with_for_update=True)
             if row is None or row.status != OrderStatus.CREATED:
                 return
             request = self._request(s, row)
+            self.transition(s, row, OrderStatus.SUBMITTED, None)
         t0 = latency_from or time.perf_counter()
         try:
             ack = await self.broker.place_order(request)
         except OrderRejected as exc:
             await self._rejected(order_id, exc)
+            return
+        except TokenExpired as exc:
+            await self._session_expired(order_id, exc)
             return
         except TemporaryError as exc:
             with transaction(self.sessions) as s:
@@ -181,12 +192,23 @@ class OrderManager:
         with transaction(self.sessions) as s:
             row = s.get(OrderRow, order_id)
             assert row is not None  # noqa: S101 - created above, never deleted
-            row.broker_order_id = ack.broker_order_id
-            self.transition(s, row, OrderStatus.SUBMITTED, None)
-            self.transition(s, row, ack.status, ack.message)
-            self.audit.append(s, "order.submitted", _order_payload(row), latency_ms=latency,
+            row.broker_order_id = row.broker_order_id or ack.broker_order_id
+            if can_transition(row.status, ack.status):  # the stream may already be ahead
+                self.transition(s, row, ack.status, ack.message)
+            self.audit.append(s, "order.submitted", order_payload(row), latency_ms=latency,
                               category=AuditCategory.EXECUTION, account_id=row.account_id,
                               trade_card_id=row.trade_card_id, order_id=row.id)
+
+    async def _session_expired(self, order_id: int, exc: TokenExpired) -> None:
+        """The broker session ended (Upstox: 03:30 IST): the order did not go out; pause new
+        entries until a human logs in again (stops already at the broker stay live)."""
+        await self._rejected(order_id, OrderRejected(f"not sent: {exc}", "SESSION_EXPIRED"))
+        with transaction(self.sessions) as s:
+            if not any((r.trigger_reason or "").startswith(SESSION_EXPIRED)
+                       for r in risk_repo.triggered_for(s, None)):
+                switches.manual_kill(s, self.audit, None, f"{SESSION_EXPIRED}: {exc}", "system",
+                                     clock=self.clock)
+        await self.notify(f"Broker session expired: {exc}. Log in again; new entries are paused.")
 
     def _request(self, s: Session, row: OrderRow) -> OrderRequest:
         card = s.get(TradeCardRow, row.trade_card_id)
@@ -212,7 +234,7 @@ class OrderManager:
             card = s.get(TradeCardRow, row.trade_card_id)
             if row.order_category == OrderCategory.ENTRY and card is not None:
                 card.status, card.rejection_reason = str(CardStatus.BLOCKED), f"broker: {exc}"
-            self.audit.append(s, "order.rejected", {**_order_payload(row), "code": exc.code,
+            self.audit.append(s, "order.rejected", {**order_payload(row), "code": exc.code,
                                                     "message": str(exc)},
                               category=AuditCategory.EXECUTION, account_id=row.account_id,
                               trade_card_id=row.trade_card_id, order_id=row.id)
@@ -246,7 +268,7 @@ class OrderManager:
             row = s.get(OrderRow, order_id)
             assert row is not None  # noqa: S101
             row.quantity = ack.quantity
-            self.audit.append(s, "order.resized", _order_payload(row),
+            self.audit.append(s, "order.resized", order_payload(row),
                               category=AuditCategory.EXECUTION, order_id=row.id,
                               account_id=row.account_id, trade_card_id=row.trade_card_id)
 
@@ -269,9 +291,9 @@ class OrderManager:
         """Apply an order update or a fill from the broker (idempotent on trade id/status)."""
         try:
             if isinstance(update, Fill):
-                card_id = self._apply_fill(update)
+                card_id = fills.apply_fill(self, update)
             else:
-                card_id = self._apply_order(update)
+                card_id = fills.apply_order(self, update)
         except InvalidTransition as exc:
             with transaction(self.sessions) as s:
                 self.audit.append(s, "order.invalid_transition", {
@@ -280,100 +302,6 @@ class OrderManager:
             raise
         if card_id is not None:
             await self.protect(card_id)
-
-    def _find(self, s: Session, broker_id: str, client_id: str | None) -> OrderRow | None:
-        row = orders_repo.by_broker_id(s, broker_id)
-        if row is None and client_id:
-            row = orders_repo.by_client_id(s, client_id)
-        return row
-
-    def _apply_order(self, bo: BrokerOrder) -> int | None:
-        with transaction(self.sessions) as s:
-            row = self._find(s, bo.broker_order_id, bo.client_order_id)
-            if row is None:
-                return None
-            row.broker_order_id = row.broker_order_id or bo.broker_order_id
-            if bo.quantity and bo.quantity != row.quantity and is_live(row.status):
-                row.quantity = bo.quantity
-            if self.transition(s, row, bo.status, bo.message):
-                self.audit.append(s, "order.status", {**_order_payload(row)},
-                                  category=AuditCategory.EXECUTION, order_id=row.id,
-                                  account_id=row.account_id, trade_card_id=row.trade_card_id)
-            return row.trade_card_id
-
-    def _apply_fill(self, fill: Fill) -> int | None:
-        with transaction(self.sessions) as s:
-            if orders_repo.fill_exists(s, fill.trade_id):
-                return None
-            row = self._find(s, fill.broker_order_id, fill.client_order_id)
-            if row is None:
-                row = self._foreign_order(s, fill)
-                if row is None:
-                    return None
-            self._record_fill(s, row, fill)
-            card_id, entry = row.trade_card_id, row.order_category == OrderCategory.ENTRY
-        if entry and self.fault is not None:
-            self.fault("after_entry_fill")
-        return card_id
-
-    def _record_fill(self, s: Session, row: OrderRow, fill: Fill) -> None:
-        charges = compute_charges(fill.side, Product(row.product or Product.DELIVERY),
-                                  fill.quantity, fill.price, row.exchange or "NSE")
-        fees = fill.fees if fill.fees > 0 else charges.total
-        orders_repo.add_fill(s, order_id=row.id, account_id=row.account_id,
-                             broker_trade_id=fill.trade_id, symbol=fill.symbol,
-                             side=str(fill.side), quantity=fill.quantity, price=fill.price,
-                             fees=fees, fee_breakdown=charges.as_dict(), ts=fill.ts)
-        done = row.filled_quantity or 0
-        avg = Decimal(row.average_price or 0)
-        row.average_price = ((avg * done + fill.price * fill.quantity) / (done + fill.quantity)
-                             ).quantize(Decimal("0.0001"))
-        row.filled_quantity = done + fill.quantity
-        row.fees = money(to_decimal(row.fees or 0) + fees)
-        row.filled_at = fill.ts
-        full = row.filled_quantity >= row.quantity
-        self.transition(s, row, OrderStatus.FILLED if full else OrderStatus.PARTIALLY_FILLED, None)
-        self._book_fill(s, row, fill, fees)
-        self.audit.append(s, "order.fill", {
-            "order_id": row.id, "trade_id": fill.trade_id, "side": fill.side,
-            "quantity": fill.quantity, "price": fill.price, "fees_inr": fees,
-            "category": row.order_category}, category=AuditCategory.EXECUTION,
-            account_id=row.account_id, trade_card_id=row.trade_card_id, order_id=row.id)
-
-    def _book_fill(self, s: Session, row: OrderRow, fill: Fill, fees: Decimal) -> None:
-        now = self.clock.now()
-        card = s.get(TradeCardRow, row.trade_card_id)
-        if row.order_category == OrderCategory.ENTRY and card is not None:
-            pos = book.open_for_entry(s, card, now)
-            book.add_entry(pos, fill.quantity, fill.price, fees, now)
-            if card.status == CardStatus.EXECUTED:
-                card.status = str(CardStatus.FILLED)
-            return
-        pos = positions_repo.for_card(s, row.trade_card_id)
-        if pos is None or pos.closed_at is not None:
-            return
-        book.reduce(pos, fill.quantity, fill.price, fees, now)
-        book.mark(pos, fill.price, now)
-        if pos.quantity == 0:
-            book.close_out(s, self.audit, pos, row, now)
-
-    def _foreign_order(self, s: Session, fill: Fill) -> OrderRow | None:
-        """A fill of an order we never placed (broker square-off, manual exit): book it as an
-        EXIT against the oldest open position it reduces."""
-        for pos in positions_repo.open_positions(s, symbol=fill.symbol):
-            exit_side = Side.SELL if pos.direction != Direction.SHORT else Side.BUY
-            if fill.side != exit_side or pos.trade_card_id is None:
-                continue
-            now = self.clock.now()
-            return orders_repo.add_order(
-                s, trade_card_id=pos.trade_card_id, account_id=pos.account_id,
-                client_order_id=f"X{fill.broker_order_id}"[:40], broker=self.broker.name,
-                broker_order_id=fill.broker_order_id, order_category=str(OrderCategory.EXIT),
-                symbol=fill.symbol, exchange=pos.exchange, order_type=str(OrderType.MARKET),
-                transaction_type=str(fill.side), product=None, quantity=fill.quantity,
-                status=str(OrderStatus.OPEN), filled_quantity=0, placed_at=now, updated_at=now,
-                status_message="placed outside the desk (e.g. broker square-off)")
-        return None
 
     # --- keeping every open position protected ----------------------------------------------
     async def protect(self, card_id: int) -> list[int]:
@@ -433,7 +361,7 @@ class OrderManager:
         row = orders_repo.add_order(s, **values, broker=self.broker.name,
                                     status=str(OrderStatus.CREATED), filled_quantity=0,
                                     placed_at=now, updated_at=now)
-        self.audit.append(s, "order.created", _order_payload(row),
+        self.audit.append(s, "order.created", order_payload(row),
                           category=AuditCategory.EXECUTION, account_id=row.account_id,
                           trade_card_id=card_id, order_id=row.id)
         return row
@@ -487,11 +415,3 @@ class OrderManager:
 
     def now(self) -> datetime:
         return self.clock.now()
-
-
-def _order_payload(row: OrderRow) -> dict[str, Any]:
-    return {"order_id": row.id, "client_order_id": row.client_order_id,
-            "broker_order_id": row.broker_order_id, "category": row.order_category,
-            "symbol": row.symbol, "side": row.transaction_type, "type": row.order_type,
-            "quantity": row.quantity, "price": row.price, "trigger_price": row.trigger_price,
-            "status": row.status, "message": row.status_message}

@@ -113,3 +113,33 @@ def desk(db: Any, clock: FakeClock) -> Desk:
     account_id = seed_account(db, clock)
     feed.set("INFY", 100)
     return Desk(db, clock, feed, broker, manager, audit, notes, account_id)
+
+
+INFY_KEY = "NSE_EQ|INE009A01021"
+
+
+@pytest.fixture(scope="session")
+def _upstox_process() -> Any:
+    from datetime import datetime
+
+    from core.clock import IST
+    from tests.fakes.upstox_server import FakeUpstox
+
+    with FakeUpstox(FakeClock(datetime(2025, 12, 16, 9, 15, tzinfo=IST))) as srv:
+        yield srv
+
+
+@pytest.fixture
+def upstox(_upstox_process: Any, clock: FakeClock) -> Any:
+    _upstox_process.reset(clock)
+    _upstox_process.add_instrument(INFY_KEY, "INFY", "100", tick="0.05", lower="80",
+                                   upper="120")
+    return _upstox_process
+
+
+def add_instrument_row(db: Any) -> None:
+    from store.models import Instrument
+
+    with transaction(db.sessions) as s:
+        s.add(Instrument(symbol="INFY", exchange="NSE", tick_size=Decimal("0.05"), lot_size=1,
+                         instrument_key=INFY_KEY, sector="IT", is_active=True))
