@@ -34,7 +34,13 @@ from store.models import (
 from tools.reports.pnl import FillLine
 
 BENCHMARK_SYMBOLS = ("NIFTY 50", "NIFTY50", "NIFTY", "^NSEI")
-_INFLOWS = {CapitalTxnType.DEPOSIT, CapitalTxnType.TRANSFER_IN, CapitalTxnType.SIP_INSTALLMENT}
+# Money entering or leaving the capital at work (staged lump sums count once a tranche is released).
+_INFLOWS = {
+    CapitalTxnType.DEPOSIT,
+    CapitalTxnType.TRANSFER_IN,
+    CapitalTxnType.SIP_INSTALLMENT,
+    CapitalTxnType.TRANCHE_RELEASE,
+}
 _OUTFLOWS = {CapitalTxnType.WITHDRAWAL, CapitalTxnType.TRANSFER_OUT}
 
 
@@ -164,18 +170,18 @@ def current_stops(session: Session, card_ids: list[int]) -> dict[int, Decimal]:
             PositionRow.trade_card_id.in_(card_ids), PositionRow.stop_loss.is_not(None)
         )
     ).all()
-    return {cid: stop for cid, stop in rows if cid is not None}
+    return {cid: stop for cid, stop in rows if cid is not None and stop is not None}
 
 
 def mark_price(session: Session, symbol: str, before: datetime) -> Decimal | None:
     """Last traded close of the symbol before `before` from stored bars (any interval)."""
-    close = session.scalar(
+    close: float | Decimal | None = session.scalar(
         select(BarRow.close)
         .where(BarRow.symbol == symbol, BarRow.ts < before)
         .order_by(BarRow.ts.desc())
         .limit(1)
     )
-    if close is None:
+    if close is None:  # no stored bars (e.g. a paper fill on a live quote): the last mark seen
         close = session.scalar(
             select(PositionRow.current_price)
             .where(PositionRow.symbol == symbol, PositionRow.current_price.is_not(None))
@@ -271,7 +277,8 @@ def capital_flows(
 ) -> list[tuple[datetime, Decimal]]:
     """External money in (+) and out (-) of the account before `until`, oldest first.
 
-    Internal moves (reserve/release, tranche release, realised P&L, fees) are not flows.
+    Internal moves (reserve/release/deploy/unwind) are not flows, nor are the ledger's realised
+    P&L and fee rows: reports compute those from the fills themselves.
     """
     rows = session.scalars(
         select(CapitalTransaction)
@@ -286,23 +293,6 @@ def capital_flows(
         elif kind in _OUTFLOWS:
             out.append((r.timestamp, -abs(r.amount)))
     return [(ts, amt) for ts, amt in out if ts is not None]
-
-
-def equity_snapshots(
-    session: Session, account_id: int, start: datetime, end: datetime
-) -> dict[date, float]:
-    """The last recorded equity of each IST day in [start, end) from the risk monitor."""
-    rows = session.execute(
-        select(RiskSnapshotRow.timestamp, RiskSnapshotRow.equity)
-        .where(
-            RiskSnapshotRow.account_id == account_id,
-            RiskSnapshotRow.equity.is_not(None),
-            RiskSnapshotRow.timestamp >= start,
-            RiskSnapshotRow.timestamp < end,
-        )
-        .order_by(RiskSnapshotRow.timestamp)
-    ).all()
-    return {to_ist(ts).date(): float(eq) for ts, eq in rows if ts is not None}
 
 
 def latest_snapshot(session: Session, account_id: int, before: datetime) -> RiskSnapshotRow | None:

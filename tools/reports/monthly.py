@@ -94,21 +94,39 @@ class MonthlyReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class EquityCurve:
+    """End-of-session equity of an account with its flow-free returns and drawdowns."""
+
+    days: tuple[date, ...]
+    equity_inr: tuple[float, ...]
+    returns: tuple[float, ...]
+    wealth: tuple[float, ...]
+    drawdown: tuple[float, ...]
+
+
+def equity_curve(session: Session, account_id: int, first: date, last: date) -> EquityCurve:
+    """Equity at the close of every NSE session from first to last, plus the session before."""
+    cal = NseCalendar()
+    points = [cal.previous_session(first), *cal.sessions(first, last)]
+    ends = [day_window(d)[1] for d in points]
+    trades = load_trades(session, account_id, ends[-1])
+    equity = [_equity_at(session, account_id, trades, e) for e in ends]
+    returns = time_weighted_returns(equity, _flows_between(session, account_id, ends))
+    wealth = wealth_index(returns)
+    return EquityCurve(
+        tuple(points), tuple(equity), tuple(returns), tuple(wealth), tuple(drawdowns(wealth))
+    )
+
+
 def build_monthly(
     session: Session, account_id: int, day: date, *, simulated: bool
 ) -> MonthlyReport:
     """Build the report for the IST month containing `day`, through `day` (replay works)."""
     first, start, month_end = month_window(day)
     end = min(month_end, day_window(day)[1])
-    cal = NseCalendar()
-    days = [d for d in cal.sessions(first, day) if day_window(d)[1] <= end]
-    base_day = cal.previous_session(first)
+    curve = equity_curve(session, account_id, first, day)
     trades = load_trades(session, account_id, end)
-    points = [base_day, *days]
-    equity = [_equity_at(session, account_id, trades, day_window(d)[1]) for d in points]
-    flows = _flows_between(session, account_id, [day_window(d)[1] for d in points])
-    returns = time_weighted_returns(equity, flows)
-    wealth = wealth_index(returns)
     bench_days, bench_wealth = _benchmark(session, start, end)
     in_month = [t for t in trades if any(start <= f.ts < end for f in t.fills)]
     return MonthlyReport(
@@ -116,15 +134,15 @@ def build_monthly(
         month_start=first,
         through=day,
         simulated=simulated,
-        days=tuple(points),
-        equity_inr=tuple(equity),
-        account_wealth=tuple(wealth),
-        account_return=compound(returns) if returns else None,
+        days=curve.days,
+        equity_inr=curve.equity_inr,
+        account_wealth=curve.wealth,
+        account_return=compound(curve.returns) if curve.returns else None,
         benchmark_days=tuple(bench_days),
         benchmark_wealth=tuple(bench_wealth),
         benchmark_return=bench_wealth[-1] - 1.0 if len(bench_wealth) > 1 else None,
-        max_drawdown=min(drawdowns(wealth), default=0.0),
-        drawdown_series=tuple(drawdowns(wealth)),
+        max_drawdown=min(curve.drawdown, default=0.0),
+        drawdown_series=curve.drawdown,
         realised_net_inr=money(sum((_net_between(t, start, end) for t in in_month), ZERO)),
         attribution=tuple(_attribution(in_month, start, end)),
         drift=tuple(_drift(trades, start, end)),

@@ -139,5 +139,5 @@ def render_pdf(markdown: str, charts: Sequence[bytes], *, simulated: bool, title
         bottomMargin=14 * mm,
     )
     on_page = _banner(simulated, font)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)  # type: ignore[arg-type]
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()

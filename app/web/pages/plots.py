@@ -20,7 +20,7 @@ PLOTLY_JS_PATH = "/assets/plotly.min.js"
 
 @lru_cache(maxsize=1)
 def _plotly_js() -> bytes:
-    return get_plotlyjs().encode()
+    return str(get_plotlyjs()).encode()
 
 
 @router.get(PLOTLY_JS_PATH)
@@ -36,13 +36,14 @@ def _div(fig: go.Figure, div_id: str) -> str:
     fig.update_layout(
         margin={"l": 50, "r": 20, "t": 40, "b": 40}, height=380, template="plotly_white"
     )
-    return pio.to_html(
+    html: str = pio.to_html(
         fig,
         full_html=False,
         include_plotlyjs=False,
         div_id=div_id,
         config={"displaylogo": False, "responsive": True},
     )
+    return html
 
 
 def equity_div(curve: EquityCurve, title: str) -> str | None:
