@@ -100,7 +100,7 @@ class IncrementalFeatures:
         day = (ts_ns + IST_OFFSET_NS) // NS_PER_DAY
         hh, mm = cfg.session_close_ist
         avail = day * NS_PER_DAY + (hh * 3600 + mm * 60) * 10**9 - IST_OFFSET_NS
-        row = {"symbol": bar.symbol, "exchange": bar.exchange,
+        row: dict[str, Any] = {"symbol": bar.symbol, "exchange": bar.exchange,
                "ts": pd.Timestamp(ts_ns, unit="ns", tz="UTC"),
                "timestamp": pd.Timestamp(avail, unit="ns", tz="UTC"), "close": bar.close}
         row.update(state.features(bar, cfg))

@@ -29,11 +29,12 @@ _OLD_CONTRACT = re.compile(r"^(FUTSTK|FUTIDX)(.+?)(\d{2}-[A-Z]{3}-\d{4})$")
 
 
 def _read_csv(source: Path | bytes) -> pd.DataFrame:
-    data = source if isinstance(source, bytes) else None
-    frame = pd.read_csv(io.BytesIO(data) if data is not None else source,
-                        skipinitialspace=True, dtype=str)
+    buf = io.BytesIO(source) if isinstance(source, bytes) else source
+    frame = pd.read_csv(buf, skipinitialspace=True, dtype=str)
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda s: s.str.strip())
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    return frame
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -179,7 +180,7 @@ def load_option_chain_snapshots(path: Path, symbol: str = "NIFTY") -> pd.DataFra
     snaps = snaps[snaps["strike"].notna()]
     last = snaps.groupby("trade_date")["snapshot_ist"].transform("max")
     snaps = snaps[snaps["snapshot_ist"] == last]
-    rows = [_snapshot_record(day, g, symbol) for day, g in snaps.groupby("trade_date")]
+    rows = [_snapshot_record(str(day), g, symbol) for day, g in snaps.groupby("trade_date")]
     return pd.DataFrame(rows).reindex(columns=list(RAW_COLUMNS))
 
 
@@ -188,7 +189,7 @@ def _snapshot_record(day: str, g: pd.DataFrame, symbol: str) -> dict[str, object
     priced = near[(near["call_ltp"] > 0) & (near["put_ltp"] > 0)]
     atm_iv = np.nan
     if len(priced):
-        atm = priced.loc[(priced["call_ltp"] - priced["put_ltp"]).abs().idxmin()]
+        atm = priced.iloc[int(np.argmin((priced["call_ltp"] - priced["put_ltp"]).abs()))]
         ivs = [v for v in (atm["call_iv"], atm["put_iv"]) if pd.notna(v) and v > 0]
         single = atm.get("iv_single_col", np.nan)
         ivs = ivs or ([single] if pd.notna(single) and single > 0 else [])
@@ -202,10 +203,11 @@ def load_vix_daily(path: Path) -> pd.Series:
     """India VIX daily closes (index: date) from a daily CSV or the intraday index snapshots."""
     frame = pd.read_csv(path)
     if "name" in frame.columns:
-        vix = frame[frame["name"].str.upper() == "INDIA VIX"]
-        vix = vix.sort_values("snapshot_ist").groupby("trade_date")["last"].last()
-        vix.index = [datetime.fromisoformat(d).date() for d in vix.index]
-        return pd.to_numeric(vix, errors="coerce").rename("vix")
+        rows = frame[frame["name"].str.upper() == "INDIA VIX"]
+        last = rows.sort_values("snapshot_ist").groupby("trade_date")["last"].last()
+        days = [datetime.fromisoformat(str(d)).date() for d in last.index]
+        return pd.Series(pd.to_numeric(last, errors="coerce").to_numpy(float), index=days,
+                         name="vix")
     close_col = next((c for c in frame.columns if c.lower() == "close"), None)
     if close_col is None or "date" not in frame.columns:
         raise ValidationError("VIX file needs date and Close columns", field="close")

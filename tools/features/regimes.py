@@ -85,8 +85,8 @@ def session_regimes(measures: pd.DataFrame, config: FeatureConfig) -> pd.Series:
 REGIME_LABELS = [VolRegime.LOW_VOL.value, VolRegime.MED_VOL.value, VolRegime.HIGH_VOL.value]
 
 
-def label_rows(dates: np.ndarray, regimes: pd.Series) -> pd.Categorical:
+def label_rows(dates: np.ndarray, regimes: pd.Series) -> pd.Categorical[str]:
     """The session regime of every row, by its int session date."""
     per_day = pd.Categorical(regimes.to_numpy(), categories=REGIME_LABELS)
     idx = np.searchsorted(regimes.index.to_numpy(), dates)
-    return pd.Categorical.from_codes(per_day.codes[idx], categories=REGIME_LABELS)
+    return pd.Categorical.from_codes(per_day.codes[idx], categories=pd.Index(REGIME_LABELS))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -63,10 +64,11 @@ def clean_bars(bars: pd.DataFrame, quality: DataQuality | None = None) -> pd.Dat
     missing = [c for c in BAR_COLUMNS if c not in bars.columns]
     if missing:
         raise ValidationError(f"bars frame lacks columns {missing}", field=missing[0])
-    cols = {c: bars[c] for c in bars.columns if c in (*BAR_COLUMNS, "oi", "source")}
+    cols: dict[str, object] = {c: bars[c] for c in bars.columns
+                               if c in (*BAR_COLUMNS, "oi", "source")}
     cols["ts"] = _utc_times(bars["ts"])
     for col in (*PRICE_COLUMNS, "volume"):
-        cols[col] = pd.to_numeric(bars[col], errors="coerce").astype("float64", copy=False)
+        cols[col] = np.asarray(pd.to_numeric(bars[col], errors="coerce"), dtype=np.float64)
     df = pd.DataFrame(cols, copy=False).reset_index(drop=True)
     bad = np.zeros(len(df), dtype=bool)
     for col in PRICE_COLUMNS:
@@ -94,7 +96,7 @@ def _utc_times(ts: pd.Series) -> pd.Series:
     out = pd.to_datetime(ts)
     if not isinstance(out.dtype, pd.DatetimeTZDtype):
         raise ValidationError("bar timestamps must be timezone-aware", field="ts")
-    return out.dt.tz_convert("UTC").astype("datetime64[ns, UTC]", copy=False)
+    return cast("pd.Series", out.dt.tz_convert("UTC").astype("datetime64[ns, UTC]"))
 
 
 def ts_ns(ts: pd.Series) -> np.ndarray:
@@ -156,7 +158,7 @@ def _untraded_rows(df: pd.DataFrame) -> np.ndarray:
     seg_id = np.cumsum(start) - 1
     before_block = (cum - traded)[start][seg_id] if len(df) else cum
     traded_before = cum - traded - before_block
-    return (traded == 0) & (traded_before > 0)
+    return np.asarray((traded == 0) & (traded_before > 0), dtype=bool)
 
 
 def find_segments(df: pd.DataFrame, config: FeatureConfig, quality: DataQuality) -> Segments:
@@ -235,7 +237,7 @@ def realized_vol(c: np.ndarray, prev_close: np.ndarray, pos: np.ndarray,
     s1 = window_sum(r, w, valid)
     s2 = window_sum(r * r, w, valid)
     var = np.maximum((s2 - s1 * s1 / w) / (w - 1), 0.0)
-    return np.sqrt(var * config.trading_days_per_year) * 100.0
+    return np.asarray(np.sqrt(var * config.trading_days_per_year) * 100.0, dtype=float)
 
 
 def _talib_per_segment(h: np.ndarray, lo: np.ndarray, c: np.ndarray, seg: Segments,
@@ -254,13 +256,13 @@ LIQUIDITY_LABELS = [LiquidityRegime.HIGH.value, LiquidityRegime.MEDIUM.value,
                     LiquidityRegime.LOW.value]
 
 
-def liquidity_regime(adv_inr: np.ndarray, config: FeatureConfig) -> pd.Categorical:
+def liquidity_regime(adv_inr: np.ndarray, config: FeatureConfig) -> pd.Categorical[str]:
     """HIGH / MEDIUM / LOW from ADV in rupees against the configured cut-offs; empty without ADV."""
     codes = np.full(len(adv_inr), -1, dtype=np.int8)
     codes[adv_inr >= 0] = 2
     codes[adv_inr >= config.liquidity_medium_inr] = 1
     codes[adv_inr >= config.liquidity_high_inr] = 0
-    return pd.Categorical.from_codes(codes, categories=LIQUIDITY_LABELS)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(LIQUIDITY_LABELS))
 
 
 def liquidity_label(adv_inr: float, config: FeatureConfig) -> str | None:
