@@ -52,27 +52,40 @@ class FillModel:
         sign = 1 if side == Side.BUY else -1
         return to_decimal(ref_price * (1 + sign * bps / 10_000)).quantize(Decimal("0.01"))
 
-    def round_trip(
-        self, quantity: int, entry_ref: float, exit_ref: float, *, direction: int = 1,
-        stop_exit: bool = False,
-    ) -> RoundTrip:
-        """Enter at `entry_ref` and exit at `exit_ref` (long: buy then sell; short: the reverse)."""
+    def entry(self, quantity: int, ref_price: float, direction: int = 1) -> tuple[Decimal, Decimal]:
+        """(fill price, charges) of opening `quantity` at `ref_price`."""
+        side = self._sides(quantity, direction)[0]
+        fill = self.fill_price(side, ref_price)
+        return fill, compute_charges(side, self.product, quantity, fill, self.exchange,
+                                     self.schedule).total
+
+    def exit(self, quantity: int, ref_price: float, direction: int = 1,
+             *, stop: bool = False) -> tuple[Decimal, Decimal]:
+        """(fill price, charges) of closing `quantity` at `ref_price` (stops slip more)."""
+        side = self._sides(quantity, direction)[1]
+        fill = self.fill_price(side, ref_price, stop=stop)
+        return fill, compute_charges(side, self.product, quantity, fill, self.exchange,
+                                     self.schedule).total
+
+    def _sides(self, quantity: int, direction: int) -> tuple[Side, Side]:
         if quantity <= 0:
             raise ValidationError("quantity must be positive", field="quantity")
         if direction == -1 and self.product == Product.DELIVERY:
             raise ValidationError("cash-equity shorts cannot be carried as delivery in India",
                                   field="direction")
-        open_side, close_side = (Side.BUY, Side.SELL) if direction == 1 else (Side.SELL, Side.BUY)
-        entry = self.fill_price(open_side, entry_ref)
-        exit_ = self.fill_price(close_side, exit_ref, stop=stop_exit)
-        charges = (compute_charges(open_side, self.product, quantity, entry, self.exchange,
-                                   self.schedule).total
-                   + compute_charges(close_side, self.product, quantity, exit_, self.exchange,
-                                     self.schedule).total)
+        return (Side.BUY, Side.SELL) if direction == 1 else (Side.SELL, Side.BUY)
+
+    def round_trip(
+        self, quantity: int, entry_ref: float, exit_ref: float, *, direction: int = 1,
+        stop_exit: bool = False,
+    ) -> RoundTrip:
+        """Enter at `entry_ref` and exit at `exit_ref` (long: buy then sell; short: the reverse)."""
+        entry, c_in = self.entry(quantity, entry_ref, direction)
+        exit_, c_out = self.exit(quantity, exit_ref, direction, stop=stop_exit)
         gross = money((exit_ - entry) * quantity * direction)
         ideal = (to_decimal(exit_ref) - to_decimal(entry_ref)) * quantity * direction
         return RoundTrip(
-            quantity=quantity, entry_fill=entry, exit_fill=exit_, charges_inr=money(charges),
+            quantity=quantity, entry_fill=entry, exit_fill=exit_, charges_inr=money(c_in + c_out),
             slippage_inr=money(ideal - gross), gross_pnl_inr=gross,
-            net_pnl_inr=money(gross - charges),
+            net_pnl_inr=money(gross - c_in - c_out),
         )
