@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app import cli_cards, cli_core, cli_data, cli_features, cli_reports
+from app import cli_cards, cli_core, cli_data, cli_features, cli_reports, cli_treasury
 
 app = typer.Typer(name="desk", help="desk: a multi-account AI trading desk for Indian equities.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -13,6 +13,7 @@ cli_cards.register(app)
 app.add_typer(cli_reports.cli, name="report")
 app.add_typer(cli_features.cli, name="features")
 app.add_typer(cli_data.cli, name="data")
+app.add_typer(cli_treasury.cli, name="treasury")
 
 
 def main() -> None:

@@ -72,7 +72,7 @@ def _fold(account_id: int, sums: dict[str, Decimal]) -> Balances:
     for kind, amount in sums.items():
         for bucket, sign in EFFECTS.get(T(kind), {}).items():
             buckets[bucket] += sign * amount
-    return Balances(account_id, **buckets)
+    return Balances(account_id, **{k: money(v) for k, v in buckets.items()})
 
 
 def balances(session: Session, account_id: int) -> Balances:
