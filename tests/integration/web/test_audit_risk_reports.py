@@ -28,7 +28,7 @@ def test_audit_timeline_shows_each_step_with_its_hash_and_verifies(web: Web) -> 
     assert refused.status_code == 403
 
 
-def test_manual_kill_needs_confirmation_and_reset_works(web: Web) -> None:
+def test_manual_kill_needs_confirmation_rights_and_reset_works(web: Web) -> None:
     web.login()
     acc = str(web.demo_accounts[0])
     unconfirmed = web.client.post(
@@ -58,10 +58,7 @@ def test_manual_kill_needs_confirmation_and_reset_works(web: Web) -> None:
     assert reset.status_code == 303
     with web.container.sessions() as s:
         assert s.get(KillSwitchRow, switch.id).is_triggered is False  # type: ignore[union-attr]
-
-
-def test_portfolio_kill_is_for_admins_and_strangers_cannot_kill(web: Web) -> None:
-    web.login()
+        before = s.scalar(select(func.count()).select_from(KillSwitchRow))
     portfolio = web.client.post(
         "/risk/kill",
         data={"account": "", "reason": "x", "confirm": "yes", "csrf_token": web.csrf()},
@@ -79,10 +76,10 @@ def test_portfolio_kill_is_for_admins_and_strangers_cannot_kill(web: Web) -> Non
     )
     assert theirs.status_code == 403
     with web.container.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(KillSwitchRow)) == 0
+        assert s.scalar(select(func.count()).select_from(KillSwitchRow)) == before
 
 
-def test_generate_view_and_download_reports(web: Web) -> None:
+def test_reports_generate_download_and_refuse_bad_input(web: Web) -> None:
     web.login()
     day = web.clock.now().date().isoformat()
     resp = web.client.post(
@@ -109,9 +106,6 @@ def test_generate_view_and_download_reports(web: Web) -> None:
     web.login("other", OTHER_PASSWORD)
     assert web.client.get(f"/reports/{report_id}.pdf").status_code == 403
     assert web.client.get(f"/reports/{report_id}").status_code == 403
-
-
-def test_report_requests_with_bad_input_store_nothing(web: Web) -> None:
     web.login()
     acc = str(web.demo_accounts[0])
     cases = [
@@ -125,4 +119,4 @@ def test_report_requests_with_bad_input_store_nothing(web: Web) -> None:
         data = {"csrf_token": web.csrf(), **form}
         assert web.client.post("/reports/generate", data=data).status_code == status, form
     with web.container.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(ReportRow)) == 0
+        assert s.scalar(select(func.count()).select_from(ReportRow)) == 1

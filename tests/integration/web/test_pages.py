@@ -8,16 +8,13 @@ from decimal import Decimal
 from core.enums import OrderStatus
 from store.db import transaction
 from store.models import OrderRow, PositionRow
-from tests.integration.web.conftest import Web, login_token
+from tests.integration.web.conftest import DEMO_PASSWORD, Web, login_token
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(web: Web) -> None:
+def test_sign_in_redirects_refuses_bad_attempts_and_follows_only_local_next(web: Web) -> None:
     resp = web.client.get("/cards", follow_redirects=False)
     assert resp.status_code == 303
     assert resp.headers["location"] == "/login?next=%2Fcards"
-
-
-def test_wrong_password_and_missing_login_csrf_are_refused(web: Web) -> None:
     token = login_token(web.client)
     bad = web.client.post(
         "/login",
@@ -31,12 +28,7 @@ def test_wrong_password_and_missing_login_csrf_are_refused(web: Web) -> None:
     )
     assert no_csrf.status_code == 403
     assert web.client.get("/", follow_redirects=False).status_code == 303
-
-
-def test_sign_in_follows_only_local_next(web: Web) -> None:
     token = login_token(web.client)
-    from tests.integration.web.conftest import DEMO_PASSWORD
-
     resp = web.client.post(
         "/login",
         data={
@@ -50,7 +42,7 @@ def test_sign_in_follows_only_local_next(web: Web) -> None:
     assert resp.headers["location"] == "/"
 
 
-def test_home_lists_only_visible_accounts_with_simulated_banner(web: Web) -> None:
+def test_home_and_queue_show_only_visible_accounts_with_simulated_banner(web: Web) -> None:
     web.login()
     html = web.client.get("/").text
     assert 'id="simulated-banner"' in html
@@ -58,10 +50,6 @@ def test_home_lists_only_visible_accounts_with_simulated_banner(web: Web) -> Non
         assert f'data-account="{acc}"' in html
     assert f'data-account="{web.other_account}"' not in html
     assert "1 pending" in html
-
-
-def test_queue_shows_thesis_evidence_guardrails_and_forms(web: Web) -> None:
-    web.login()
     html = web.client.get("/cards").text
     assert f'id="card-{web.card_id}"' in html
     assert "Momentum with a fresh catalyst." in html
@@ -122,7 +110,7 @@ def _open_position(web: Web) -> None:
         )
 
 
-def test_positions_page_polls_a_live_partial(web: Web) -> None:
+def test_positions_poll_a_live_partial_and_account_page_shows_mandates(web: Web) -> None:
     web.login()
     _open_position(web)
     page = web.client.get("/positions").text
@@ -132,11 +120,6 @@ def test_positions_page_polls_a_live_partial(web: Web) -> None:
     assert "1,512.50" in live
     assert "gap_pct 1.5" in live
     assert "FILLED" in live
-
-
-def test_account_page_shows_mandates_funding_and_exposure(web: Web) -> None:
-    web.login()
-    _open_position(web)
     html = web.client.get(f"/accounts/{web.demo_accounts[0]}").text
     assert 'id="mandates"' in html
     assert "RISK_MINIMIZED" in html
