@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
@@ -17,6 +18,14 @@ def e(value: Any) -> str:
 
 def clip(text: str) -> str:
     return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
+
+
+def px(value: Any) -> str:
+    """A price or amount in rupees to 2 decimals (the store keeps 4 for prices)."""
+    try:
+        return str(Decimal(str(value)).quantize(Decimal("0.01")))
+    except (InvalidOperation, ValueError):
+        return e(value)
 
 
 def ist(ts: Any) -> str:
@@ -58,10 +67,10 @@ def card_message(c: dict[str, Any], title: str = "New card") -> str:
     rr = f" ({c['risk_reward_ratio']:.1f}R)" if c.get("risk_reward_ratio") else ""
     lines = [
         f"🆕 <b>{e(title)} #{c['id']}</b> · account {c['account_id']}",
-        f"<b>{e(c['direction'])} {c['quantity']} {e(c['symbol'])}</b> @ ₹{e(c['entry_price'])} "
+        f"<b>{e(c['direction'])} {c['quantity']} {e(c['symbol'])}</b> @ ₹{px(c['entry_price'])} "
         f"{e(c.get('entry_order_type') or '')}",
-        f"SL ₹{e(c['stop_loss'])} · TP ₹{e(c['take_profit'])}",
-        f"Risk ₹{e(c.get('risk_amount'))} · Reward ₹{e(c.get('reward_amount'))}{rr}",
+        f"SL ₹{px(c['stop_loss'])} · TP ₹{px(c['take_profit'])}",
+        f"Risk ₹{px(c.get('risk_amount'))} · Reward ₹{px(c.get('reward_amount'))}{rr}",
         f"{e(c.get('strategy'))} · {c.get('horizon_days') or '?'}d · "
         f"conf {c.get('confidence') or 0:.2f}",
         f"Expires {ist(c.get('expires_at'))}",
@@ -96,7 +105,7 @@ def cards_list(rows: list[dict[str, Any]]) -> str:
     lines = ["<b>Pending cards</b>"]
     lines += [
         f"#{c['id']} · acct {c['account_id']} · {e(c['direction'])} {c['quantity']} "
-        f"{e(c['symbol'])} @ ₹{e(c['entry_price'])} · exp {ist(c.get('expires_at'))}"
+        f"{e(c['symbol'])} @ ₹{px(c['entry_price'])} · exp {ist(c.get('expires_at'))}"
         for c in rows[:30]
     ]
     lines.append("Open one with /card N")
@@ -109,7 +118,7 @@ def positions(rows: list[dict[str, Any]]) -> str:
     lines = ["<b>Open positions</b>"]
     lines += [
         f"acct {p['account_id']} · {e(p['direction'])} {p['quantity']} {e(p['symbol'])} "
-        f"@ ₹{e(p['average_entry_price'])} · P&amp;L ₹{e(p.get('unrealized_pnl') or 0)}"
+        f"@ ₹{px(p['average_entry_price'])} · P&amp;L ₹{px(p.get('unrealized_pnl') or 0)}"
         for p in rows[:40]
     ]
     return clip("\n".join(lines))

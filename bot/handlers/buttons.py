@@ -51,12 +51,13 @@ def _current_hash(st: BotState, p: Any, token: ButtonToken) -> str:
     return kill_hash(token.object_id, p.user_id)
 
 
-async def _close(query: CallbackQuery, outcome: str) -> None:
-    """Append the outcome to the message and remove its buttons."""
+async def _close(query: CallbackQuery, outcome: str, base_html: str | None = None) -> None:
+    """Replace the message with `base_html` (else its own plain text) plus the outcome, and drop
+    the buttons so they cannot be pressed again."""
     msg = query.message
-    text = getattr(msg, "text_html", None) or getattr(msg, "text", "") or ""
+    base = base_html if base_html is not None else fmt.e(getattr(msg, "text", "") or "")
     await query.edit_message_text(
-        fmt.clip(f"{text}\n\n{outcome}"), parse_mode=ParseMode.HTML, reply_markup=None
+        fmt.clip(f"{base}\n\n{outcome}"), parse_mode=ParseMode.HTML, reply_markup=None
     )
 
 
@@ -77,7 +78,12 @@ async def _approve_card(
     await query.answer("Approved.")
     execution = res.get("execution") or {}
     sent = "orders sent" if execution.get("ok") else f"not sent: {execution.get('message')}"
-    await _close(query, f"✅ <b>Approved</b> by {fmt.e(p.username)}; {fmt.e(sent)}")
+    card = state(context).desk.card(p, token.object_id)
+    await _close(
+        query,
+        f"✅ <b>Approved</b> by {fmt.e(p.username)}; {fmt.e(sent)}",
+        fmt.card_message(card, "Card"),
+    )
 
 
 async def _reject_card(

@@ -35,6 +35,7 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any
+    at: float = 0.0  # time.perf_counter() when the request arrived (latency measurements)
 
 
 def _decode(params: dict[str, str]) -> dict[str, Any]:
@@ -222,6 +223,7 @@ class FakeTelegramServer:
         return msg
 
     def dispatch(self, method: str, params: dict[str, Any]) -> Any:
+        at = time.perf_counter()
         handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": lambda p: BOT_USER,
             "getUpdates": self._get_updates,
@@ -232,7 +234,7 @@ class FakeTelegramServer:
         result = handlers.get(method, lambda p: True)(params)
         if method != "getUpdates":
             with self._cond:
-                self.calls.append(Call(method, params, result))
+                self.calls.append(Call(method, params, result, at))
                 self._cond.notify_all()
         return result
 

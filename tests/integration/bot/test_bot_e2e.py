@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from store.db import transaction
-from store.models import Account, AuditLogRow
+from store.models import Account, AuditLogRow, OrderRow
 from tests.factories import make_card
 from tests.integration.bot.conftest import OWNER_TG, STRANGER_TG
+from tools.broker.paper import PaperBroker
+from tools.execution.manager import OrderManager
 
 INTAKE_ANSWERS = [
     "Kids education",
@@ -30,9 +34,9 @@ def _is_card_message(call, card_id):
     )
 
 
-async def _card_message(rig, clock, account=0):
+async def _card_message(rig, clock, account=0, **over):
     with transaction(rig.desk.db.sessions) as s:
-        card = make_card(s, clock, rig.desk.accounts[account])
+        card = make_card(s, clock, rig.desk.accounts[account], **over)
     mark = rig.tg.mark()
     await rig.desk.facade.review_card(card.id)
     call = await rig.tg.await_call(lambda c: _is_card_message(c, card.id), after=mark)
@@ -155,3 +159,26 @@ async def test_commands_answer_with_data(rig, clock):
     confirm = await _tap(rig, kill, 0)
     assert "Kill switch" in confirm.params["text"]
     assert "🛑" in (await rig.say("/risk")).params["text"]
+
+
+async def test_approval_button_places_the_paper_order(rig, clock):
+    broker = PaperBroker(clock)
+    manager = OrderManager(rig.desk.db.sessions, broker, clock, rig.desk.facade.audit, None)
+    rig.desk.facade.executor = manager.execute_card
+    small = {
+        "quantity": 3,
+        "risk_amount": Decimal("135.00"),
+        "reward_amount": Decimal("270.00"),
+        "position_size_inr": Decimal("4500.00"),
+    }
+    card, call = await _card_message(rig, clock, **small)
+    answer = await _tap(rig, call, 0)
+    assert answer.params.get("text") == "Approved."
+    edit = await rig.tg.await_call(lambda c: c.method == "editMessageText")
+    assert "orders sent" in edit.params["text"], edit.params["text"]
+    with rig.desk.db.sessions() as s:
+        orders = s.scalars(select(OrderRow).where(OrderRow.trade_card_id == card.id)).all()
+    assert [o.order_category for o in orders][:1] == ["ENTRY"]
+    assert orders[0].quantity == card.quantity
+    assert orders[0].client_order_id.startswith(f"D{card.id}")
+    assert [o.broker_order_id for o in await broker.orders()] == [orders[0].broker_order_id]
