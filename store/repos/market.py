@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,8 +10,7 @@ from typing import Any, cast
 
 import pandas as pd
 import psycopg
-from sqlalchemy import Select, Table, and_, func, select, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import ensure_utc
@@ -20,7 +19,7 @@ from store.models.market import BarRow
 from store.models.market import Instrument as InstrumentRow
 
 BAR_COLUMNS = ["symbol", "exchange", "ts", "open", "high", "low", "close", "volume", "oi", "source"]
-BATCH_ROWS = 5_000
+BATCH_ROWS = 20_000
 _BAR_KEY = ["symbol", "exchange", "interval", "ts"]
 _STAGE_COLS = (
     "symbol",
@@ -181,98 +180,91 @@ def upsert_bars(
 
     A DataFrame needs the long-format columns (symbol, ts, open, high, low, close, volume; optional
     exchange, interval, oi, source); `interval` applies when it has no interval column.
-    `progress(n)` is called after each batch with the number of rows it handled.
+    Postgres gets COPY into a staging table; SQLite a plain executemany. `progress(n)` is called
+    after each batch with the number of rows it handled.
     """
-    write = _pg_copy_batch if session.get_bind().dialect.name == "postgresql" else _sqlite_batch
+    frame = _normalise(bars if isinstance(bars, pd.DataFrame) else _bars_frame(bars), interval)
+    pg = session.get_bind().dialect.name == "postgresql"
     inserted = 0
-    for batch in _records(bars, interval, batch_rows):
-        inserted += write(session, batch)
+    for start in range(0, len(frame), batch_rows):
+        chunk = frame.iloc[start : start + batch_rows]
+        inserted += _pg_copy_batch(session, chunk) if pg else _sqlite_batch(session, chunk)
         if progress is not None:
-            progress(len(batch))
+            progress(len(chunk))
     return inserted
 
 
-def _sqlite_batch(session: Session, batch: list[dict[str, Any]]) -> int:
-    """executemany of INSERT ... ON CONFLICT DO NOTHING; rowcount sums the rows really added."""
-    stmt = sqlite.insert(cast(Table, BarRow.__table__)).on_conflict_do_nothing(
-        index_elements=_BAR_KEY
+def _bars_frame(bars: Iterable[Bar]) -> pd.DataFrame:
+    rows = [{**asdict(b), "ts": ensure_utc(b.ts), "source": str(b.source)} for b in bars]
+    return pd.DataFrame(rows, columns=list(_STAGE_COLS))
+
+
+def _normalise(df: pd.DataFrame, interval: str) -> pd.DataFrame:
+    """The staging columns in order, ts as UTC, numbers typed; refuses naive timestamps."""
+    if df.empty:
+        return pd.DataFrame(columns=list(_STAGE_COLS))
+    ts = pd.to_datetime(df["ts"])
+    if ts.dt.tz is None:
+        raise ValueError("bars frame: ts must be timezone-aware")
+    out = pd.DataFrame(
+        {
+            "symbol": df["symbol"].astype(str),
+            "exchange": df["exchange"].astype(str) if "exchange" in df else "NSE",
+            "interval": df["interval"].astype(str) if "interval" in df else interval,
+            "ts": ts.dt.tz_convert("UTC"),
+            **{c: df[c].astype("float64") for c in ("open", "high", "low", "close")},
+            "volume": df["volume"].astype("int64"),
+            "oi": df["oi"].astype("Int64") if "oi" in df else pd.array([pd.NA] * len(df), "Int64"),
+            "source": df["source"].astype(str) if "source" in df else None,
+        }
     )
-    return int(session.connection().execute(stmt, batch).rowcount)
+    return out.reset_index(drop=True)
 
 
-def _pg_copy_batch(session: Session, batch: list[dict[str, Any]]) -> int:
-    """COPY the batch into a temp table, then one INSERT ... SELECT ... ON CONFLICT DO NOTHING."""
+def _sqlite_batch(session: Session, chunk: pd.DataFrame) -> int:
+    """executemany of INSERT ... ON CONFLICT DO NOTHING; rowcount sums the rows really added.
+
+    ts is written in SQLAlchemy's SQLite DATETIME text form (naive UTC, microseconds), exactly as
+    the UTCDateTime column type stores it, so rows written either way share one unique key.
+    """
+    stamps = chunk["ts"].dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+    oi = [None if pd.isna(v) else int(v) for v in chunk["oi"].tolist()]
+    cols = [chunk[c].tolist() for c in ("symbol", "exchange", "interval")]
+    nums = [chunk[c].tolist() for c in ("open", "high", "low", "close", "volume")]
+    rows = list(zip(*cols, stamps.tolist(), *nums, oi, chunk["source"].tolist(), strict=True))
+    marks = ", ".join("?" * len(_STAGE_COLS))
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None  # noqa: S101 - a live connection always has one
+    cur = dbapi.cursor()
+    try:
+        cur.executemany(
+            f"INSERT INTO bars ({', '.join(_STAGE_COLS)}) VALUES ({marks}) "  # noqa: S608
+            "ON CONFLICT (symbol, exchange, interval, ts) DO NOTHING",
+            rows,
+        )
+        return int(cur.rowcount)
+    finally:
+        cur.close()
+
+
+def _pg_copy_batch(session: Session, chunk: pd.DataFrame) -> int:
+    """COPY the chunk (as CSV) into a temp table, then INSERT ... SELECT ... ON CONFLICT."""
     conn = session.connection()
     conn.exec_driver_sql(_PG_STAGE_DDL)
     conn.exec_driver_sql("TRUNCATE _bars_stage")
     cols = ", ".join(_STAGE_COLS)
+    body = chunk.to_csv(header=False, index=False, date_format="%Y-%m-%d %H:%M:%S.%f+00:00")
     dbapi = cast(psycopg.Connection[Any], conn.connection.dbapi_connection)
-    with dbapi.cursor() as cur, cur.copy(f"COPY _bars_stage ({cols}) FROM STDIN") as copy:
-        for rec in batch:
-            copy.write_row([rec[c] for c in _STAGE_COLS])
+    with (
+        dbapi.cursor() as cur,
+        cur.copy(f"COPY _bars_stage ({cols}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        copy.write(body)
     result = conn.exec_driver_sql(
         f"INSERT INTO bars ({cols}) SELECT {cols} FROM _bars_stage "  # noqa: S608 - fixed names
         "ON CONFLICT (symbol, exchange, interval, ts) DO NOTHING"
     )
     return int(result.rowcount)
-
-
-def _records(
-    bars: pd.DataFrame | Iterable[Bar], interval: str, batch_rows: int
-) -> Iterator[list[dict[str, Any]]]:
-    if isinstance(bars, pd.DataFrame):
-        yield from _frame_records(bars, interval, batch_rows)
-        return
-    batch: list[dict[str, Any]] = []
-    for bar in bars:
-        rec = asdict(bar)
-        rec["ts"] = ensure_utc(bar.ts)
-        rec["source"] = str(bar.source)
-        batch.append(rec)
-        if len(batch) >= batch_rows:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _frame_records(
-    df: pd.DataFrame, interval: str, batch_rows: int
-) -> Iterator[list[dict[str, Any]]]:
-    if df.empty:
-        return
-    ts = pd.to_datetime(df["ts"])
-    if ts.dt.tz is None:
-        raise ValueError("bars frame: ts must be timezone-aware")
-    cols = {
-        "symbol": df["symbol"].astype(str).tolist(),
-        "exchange": _col(df, "exchange", "NSE"),
-        "interval": _col(df, "interval", interval),
-        "ts": list(ts.dt.tz_convert("UTC").dt.to_pydatetime()),
-        "open": df["open"].astype(float).tolist(),
-        "high": df["high"].astype(float).tolist(),
-        "low": df["low"].astype(float).tolist(),
-        "close": df["close"].astype(float).tolist(),
-        "volume": df["volume"].astype("int64").tolist(),
-        "oi": _optional_ints(df, "oi"),
-        "source": _col(df, "source", None),
-    }
-    names = list(cols)
-    for start in range(0, len(df), batch_rows):
-        chunk = [c[start : start + batch_rows] for c in cols.values()]
-        yield [dict(zip(names, row, strict=True)) for row in zip(*chunk, strict=True)]
-
-
-def _col(df: pd.DataFrame, name: str, default: Any) -> list[Any]:
-    if name in df.columns:
-        return [None if pd.isna(v) else str(v) for v in df[name].tolist()]
-    return [default] * len(df)
-
-
-def _optional_ints(df: pd.DataFrame, name: str) -> list[int | None]:
-    if name not in df.columns:
-        return [None] * len(df)
-    return [None if pd.isna(v) else int(v) for v in df[name].tolist()]
 
 
 def load_bars_frame(

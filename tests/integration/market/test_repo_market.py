@@ -149,3 +149,30 @@ def test_masters_without_ticks_keep_the_known_tick(db) -> None:
         got = get_instrument(s, "RELIANCE")
     assert got.tick_size == Decimal("0.10")
     assert got.name == "Reliance Industries Limited"
+
+
+def test_bulk_path_and_orm_rows_share_one_key(db) -> None:
+    """The bulk writers format ts exactly as the ORM column type does (one unique key)."""
+    from store.models.market import BarRow
+
+    with transaction(db.sessions) as s:
+        s.add(
+            BarRow(
+                symbol="TCS",
+                exchange="NSE",
+                interval="1d",
+                ts=T0,
+                open=1.0,
+                high=2.0,
+                low=0.5,
+                close=1.5,
+                volume=10,
+                source="CSV",
+            )
+        )
+    with transaction(db.sessions) as s:
+        assert upsert_bars(s, _frame(["TCS"], 2)) == 1
+        got = load_bars_frame(s)
+    assert got["ts"].tolist() == [pd.Timestamp(T0), pd.Timestamp(T0 + timedelta(days=1))]
+    assert got["close"].tolist()[0] == 1.5
+    assert got["oi"].isna().all()
