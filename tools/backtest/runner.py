@@ -25,7 +25,7 @@ from tools.features.build import build_features
 from tools.market.importers import read_ohlcv_csv
 from tools.signals.dataset import label_rows, price_arrays, research_frame
 from tools.signals.labels import TP, BarrierConfig
-from tools.signals.meta import fit_meta, meta_frame
+from tools.signals.meta import MetaModel, fit_meta, meta_frame
 from tools.signals.model import PrimaryModel, fit_primary, strided_rows
 from tools.signals.rules import RuleParams, rule_signals
 
@@ -117,6 +117,11 @@ def _with_outcomes(sig: pd.DataFrame, outcomes: pd.DataFrame,
     return pd.concat([sig.reset_index(drop=True), out], axis=1)
 
 
+def label_end(outcomes: pd.DataFrame) -> pd.Series:
+    """When each sample's label is known; unresolved labels count as never (always purged)."""
+    return outcomes["t1"].where(outcomes["complete"], outcomes["t0"] + pd.Timedelta(days=3650))
+
+
 def run_walk_forward(bars: pd.DataFrame, cfg: BacktestConfig,
                      progress: ProgressFn | None = None) -> WalkForward:
     """Prepare, then for each fold retrain primary + meta on the purged past and score the test."""
@@ -124,7 +129,7 @@ def run_walk_forward(bars: pd.DataFrame, cfg: BacktestConfig,
     prep = prepare(bars, cfg)
     t_prep = time.perf_counter() - t_start
     o = prep.outcomes
-    t1 = o["t1"].where(o["complete"], o["t0"] + pd.Timedelta(days=3650))
+    t1 = label_end(o)
     folds = list(walk_forward(o["t0"], t1, test_years=cfg.test_years,
                               min_train_years=cfg.min_train_years, embargo_days=cfg.embargo_days,
                               start=cfg.start, end=cfg.end))
@@ -141,16 +146,26 @@ def run_walk_forward(bars: pd.DataFrame, cfg: BacktestConfig,
     return WalkForward(prep, signals, notes, {"prepare": t_prep, "total": total})
 
 
-def _run_fold(prep: Prepared, fold: Fold, t1: pd.Series,
-              cfg: BacktestConfig) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+@dataclass
+class FittedModels:
+    """What one training window yields: primary model, ML edge cut and meta-labeler."""
+
+    primary: PrimaryModel
+    ml_edge_cut_pct: float
+    meta: MetaModel
+    notes: dict[str, Any]
+
+
+def fit_models(prep: Prepared, train: np.ndarray, t1: pd.Series,
+               cfg: BacktestConfig) -> FittedModels | str:
+    """Train on the complete samples under `train`, cut in time into purged blocks A/B/C.
+    Returns the reason instead when the window is too thin to train on."""
     o, frame = prep.outcomes, prep.frame
-    note: dict[str, Any] = {"fold": fold.number, "test_start": str(fold.test_start.date()),
-                            "test_end": str((fold.test_end - pd.Timedelta(days=1)).date())}
-    train = fold.train & o["complete"].to_numpy()
+    train = train & o["complete"].to_numpy()
     a, b, c = split_by_time(o["t0"], t1, train, cfg.blocks, pd.Timedelta(days=cfg.embargo_days))
     rows_a = strided_rows(frame, a, cfg.primary_stride)
     if len(rows_a) < cfg.min_primary_rows:
-        return None, {**note, "skipped": f"only {len(rows_a)} primary training rows"}
+        return f"only {len(rows_a)} primary training rows"
     lab_a = o.iloc[rows_a][["label", "ret", "complete"]].assign(
         label=o["train_label"].to_numpy()[rows_a], row=rows_a)
     primary = fit_primary(frame, lab_a, cfg.barrier)
@@ -158,17 +173,30 @@ def _run_fold(prep: Prepared, fold: Fold, t1: pd.Series,
     cut = float(np.quantile(pred_b["edge_pct"], 1 - cfg.ml_top_frac))
     sig_b = _block_signals(prep, pred_b, b, cut)
     sig_c = _block_signals(prep, _predict(prep, primary, c), c, cut)
-    sig_t = _block_signals(prep, _predict(prep, primary, fold.test), fold.test, cut)
     meta = fit_meta(meta_frame(frame, sig_b), sig_b["train_label"] == TP,
                     meta_frame(frame, sig_c), sig_c["train_label"] == TP,
                     min_selected=cfg.min_selected)
-    assessed = meta.assess(meta_frame(frame, sig_t), factors=False)
+    times = o["t0"][train]
+    notes = {"primary_train_rows": len(rows_a), "ml_edge_cut_pct": round(cut, 3),
+             "meta_train_signals": len(sig_b), "threshold_signals": len(sig_c),
+             "threshold": round(meta.threshold, 4), "train_from": str(times.min().date()),
+             "train_to": str(t1[train].max().date()), **meta.metrics}
+    return FittedModels(primary, cut, meta, notes)
+
+
+def _run_fold(prep: Prepared, fold: Fold, t1: pd.Series,
+              cfg: BacktestConfig) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    note: dict[str, Any] = {"fold": fold.number, "test_start": str(fold.test_start.date()),
+                            "test_end": str((fold.test_end - pd.Timedelta(days=1)).date())}
+    fitted = fit_models(prep, fold.train, t1, cfg)
+    if isinstance(fitted, str):
+        return None, {**note, "skipped": fitted}
+    sig_t = _block_signals(prep, _predict(prep, fitted.primary, fold.test), fold.test,
+                           fitted.ml_edge_cut_pct)
+    assessed = fitted.meta.assess(meta_frame(prep.frame, sig_t), factors=False)
     scored = pd.concat([sig_t.reset_index(drop=True), assessed.reset_index(drop=True)], axis=1)
     scored["fold"] = fold.number
-    note |= {"primary_train_rows": len(rows_a), "ml_edge_cut_pct": round(cut, 3),
-             "meta_train_signals": len(sig_b), "threshold_signals": len(sig_c),
-             "test_signals": len(sig_t), "threshold": round(meta.threshold, 4), **meta.metrics}
-    return scored, note
+    return scored, {**note, **fitted.notes, "test_signals": len(sig_t)}
 
 
 def _predict(prep: Prepared, primary: PrimaryModel, mask: np.ndarray) -> pd.DataFrame:
