@@ -4,8 +4,6 @@ returns plain data. Handlers never touch SQL or graph wiring."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.desk_ports import StorePorts, plain
 from core.enums import AccountStatus, AuditCategory, CardStatus
-from core.errors import AccessDenied, NotFound, ValidationError
+from core.errors import AccessDenied, ConfigError, NotFound, ValidationError
 from graphs.checkpoint import open_checkpointer
 from graphs.context import DeskContext
 from graphs.intake import build_intake_graph
@@ -65,7 +63,10 @@ class DeskFacade(StorePorts):
         """Wire from app.bootstrap.Container; execution is resolved lazily at first use."""
 
         async def execute(card_id: int) -> Any:
-            return await container.order_manager.execute_card(card_id)
+            manager = getattr(container, "order_manager", None)
+            if manager is None:
+                raise ConfigError("execution (order manager) is not configured in this process")
+            return await manager.execute_card(card_id)
 
         return cls(
             container.sessions,
@@ -370,27 +371,3 @@ def _tg_ids(session: Session) -> list[int]:
             )
         )
     ]
-
-
-def telegram_loop(container: Any) -> Callable[[], Awaitable[None]] | None:
-    """The Telegram bot as a `desk up` loop (DeskRuntime.add_loop), or None without a token."""
-    settings = container.settings
-    if settings.telegram_bot_token is None:
-        return None
-    from bot.app import build_application, serve
-
-    async def run() -> None:
-        facade = DeskFacade.from_container(container)
-        application = build_application(
-            facade,
-            settings.telegram_bot_token.get_secret_value(),
-            settings.telegram_base_url,
-            secret=settings.secret_key,
-            allowed=settings.telegram_access(),
-        )
-        try:
-            await serve(application, asyncio.Event())
-        finally:
-            await facade.aclose()
-
-    return run

@@ -59,3 +59,22 @@ class TelegramNotifier:
         text = fmt.transfer(proposal) + f"\n{fmt.e(request.get('summary', ''))}"
         for chat in self._targets(int(request["account_id"])):
             await self._send(chat, text, markup)
+
+
+class RelayNotifier:
+    """A `core.ports.Notifier` that exists before the bot does: the composition root hands it to
+    the order manager, risk monitor and scheduler; the bot attaches its TelegramNotifier when it
+    starts. Until then (or without a token) notices are dropped, never raised."""
+
+    def __init__(self) -> None:
+        self._target: TelegramNotifier | None = None
+        self.dropped = 0
+
+    def attach(self, target: TelegramNotifier | None) -> None:
+        self._target = target
+
+    async def notify(self, text: str, account_id: int | None = None) -> None:
+        if self._target is None:
+            self.dropped += 1
+            return
+        await self._target.notify(text, account_id)
