@@ -87,24 +87,6 @@ def test_load_filters_and_latest(db) -> None:
     assert none.empty
 
 
-def test_upsert_bar_objects_and_intervals_are_separate(db) -> None:
-    bars = [
-        Bar("TCS", "NSE", iv, T0, 1.0, 2.0, 0.5, 1.5, 10, source=DataSource.SIMULATED)
-        for iv in ("1d", "5m")
-    ]
-    with transaction(db.sessions) as s:
-        assert upsert_bars(s, bars) == 2
-        assert upsert_bars(s, bars) == 0
-        got = load_bars_frame(s, interval="5m")
-    assert got["source"].tolist() == ["SIMULATED"]
-
-
-def test_naive_timestamps_are_refused(db) -> None:
-    frame = _frame(["TCS"], 1).assign(ts=lambda f: f["ts"].dt.tz_localize(None))
-    with transaction(db.sessions) as s, pytest.raises(ValueError, match="timezone-aware"):
-        upsert_bars(s, frame)
-
-
 def test_instruments_upsert_get_list_and_aliases(db) -> None:
     tcs = Instrument(
         "TCS",
@@ -127,31 +109,26 @@ def test_instruments_upsert_get_list_and_aliases(db) -> None:
         assert instrument_aliases(s) == {"TCS": ["TCS", "Tata Consultancy"]}
 
 
-def test_instrument_key_moves_with_a_rename(db) -> None:
+def test_instrument_key_moves_with_a_rename_and_masters_keep_ticks(db) -> None:
     key = "NSE_EQ|INE155A01022"
     old = Instrument("TATAMOTORS", "NSE", name="Tata Motors Ltd.", instrument_key=key)
     new = Instrument("TMPV", "NSE", name="Tata Motors Passenger Vehicles Ltd.", instrument_key=key)
-    with transaction(db.sessions) as s:
-        upsert_instruments(s, [old])
-    with transaction(db.sessions) as s:
-        upsert_instruments(s, [new])
-    with transaction(db.sessions) as s:
-        assert get_instrument(s, "TMPV").instrument_key == key
-        assert get_instrument(s, "TATAMOTORS").instrument_key is None
-
-
-def test_masters_without_ticks_keep_the_known_tick(db) -> None:
     known = Instrument("RELIANCE", "NSE", name="Reliance", tick_size=Decimal("0.10"))
     bare = Instrument("RELIANCE", "NSE", name="Reliance Industries Limited")
     with transaction(db.sessions) as s:
-        upsert_instruments(s, [known])
+        upsert_instruments(s, [old, known])
+    with transaction(db.sessions) as s:
+        upsert_instruments(s, [new])
         assert upsert_instruments(s, [bare], update_ticks=False) == 1
-        got = get_instrument(s, "RELIANCE")
-    assert got.tick_size == Decimal("0.10")
-    assert got.name == "Reliance Industries Limited"
+    with transaction(db.sessions) as s:
+        assert get_instrument(s, "TMPV").instrument_key == key
+        assert get_instrument(s, "TATAMOTORS").instrument_key is None
+        rel = get_instrument(s, "RELIANCE")
+    assert rel.tick_size == Decimal("0.10")
+    assert rel.name == "Reliance Industries Limited"
 
 
-def test_bulk_path_and_orm_rows_share_one_key(db) -> None:
+def test_bulk_path_orm_rows_and_bar_objects_share_one_key(db) -> None:
     """The bulk writers format ts exactly as the ORM column type does (one unique key)."""
     from store.models.market import BarRow
 
@@ -176,3 +153,12 @@ def test_bulk_path_and_orm_rows_share_one_key(db) -> None:
     assert got["ts"].tolist() == [pd.Timestamp(T0), pd.Timestamp(T0 + timedelta(days=1))]
     assert got["close"].tolist()[0] == 1.5
     assert got["oi"].isna().all()
+    bars = [
+        Bar("TCS", "NSE", iv, T0, 1.0, 2.0, 0.5, 1.5, 10, oi=7, source=DataSource.SIMULATED)
+        for iv in ("1d", "5m")
+    ]
+    with transaction(db.sessions) as s:
+        assert upsert_bars(s, bars) == 1  # the 1d one exists already; intervals are separate
+        five = load_bars_frame(s, interval="5m")
+    assert five["source"].tolist() == ["SIMULATED"]
+    assert five["oi"].tolist() == [7]

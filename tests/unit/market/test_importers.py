@@ -119,3 +119,23 @@ def test_real_bhavcopy_keeps_eq_and_be(shared_data: Path) -> None:
     assert "ABAN" in set(df["symbol"])  # a BE (trade-for-trade) series row
     assert rep.skipped["other_series"] > 0
     assert rep.rows_read == rep.rows_valid + rep.skipped_total
+
+
+def test_bar_writer_refuses_naive_timestamps() -> None:
+    import pandas as pd
+
+    from store.repos.market import upsert_bars
+
+    frame = pd.DataFrame(
+        {
+            "symbol": ["TCS"],
+            "ts": [pd.Timestamp("2025-12-15 03:45")],
+            "open": [1.0],
+            "high": [1.0],
+            "low": [1.0],
+            "close": [1.0],
+            "volume": [1],
+        }
+    )
+    with pytest.raises(ValueError, match="timezone-aware"):
+        upsert_bars(None, frame)  # type: ignore[arg-type]  # refused before any database work
