@@ -14,6 +14,7 @@ from rich.table import Table
 
 from app.bootstrap import Container
 from core.clock import to_ist
+from core.domain import Instrument
 from core.enums import AuditCategory
 from core.errors import DeskError
 from store.db import transaction
@@ -31,10 +32,13 @@ from tools.market.instruments import (
 from tools.market.simulator import MarketSimulator
 
 console = Console()
-cli = typer.Typer(help="Market data: import real bars and instruments, simulate a market.",
-                  no_args_is_help=True)
-import_cli = typer.Typer(help="Import daily bars or an instrument master. With no sub-command: "
-                         "the real NIFTY 50 daily history (yfinance, 1991-2023, ~285k rows).")
+cli = typer.Typer(
+    help="Market data: import real bars and instruments, simulate a market.", no_args_is_help=True
+)
+import_cli = typer.Typer(
+    help="Import daily bars or an instrument master. With no sub-command: "
+    "the real NIFTY 50 daily history (yfinance, 1991-2023, ~285k rows)."
+)
 cli.add_typer(import_cli, name="import")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -56,8 +60,13 @@ def _fail(message: str) -> NoReturn:
 def run_bar_import(paths: list[Path], kind: str) -> ImportReport:
     """Import bars with a progress bar, print the report, and return it."""
     c = _container()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         task = bar.add_task("reading and validating", total=None)
 
         def progress(done: int, total: int) -> None:
@@ -75,20 +84,26 @@ def run_bar_import(paths: list[Path], kind: str) -> ImportReport:
 
 def print_report(report: ImportReport) -> None:
     """Counts, then one table of skipped (rejected) and flagged (kept) rows with an example."""
-    console.print(f"read {report.rows_read:,} rows from {len(report.files)} file(s): "
-                  f"[green]{report.inserted:,} inserted[/green], {report.duplicates:,} already "
-                  f"stored, {report.skipped_total:,} skipped ({report.seconds:.1f} s)")
+    console.print(
+        f"read {report.rows_read:,} rows from {len(report.files)} file(s): "
+        f"[green]{report.inserted:,} inserted[/green], {report.duplicates:,} already "
+        f"stored, {report.skipped_total:,} skipped ({report.seconds:.1f} s)"
+    )
     if report.skipped or report.flagged:
         table = Table("reason", "rows", "action", "first example")
-        for counts, action in ((report.skipped, "[red]skipped[/red]"),
-                               (report.flagged, "[yellow]kept, flagged[/yellow]")):
+        for counts, action in (
+            (report.skipped, "[red]skipped[/red]"),
+            (report.flagged, "[yellow]kept, flagged[/yellow]"),
+        ):
             for reason, n in counts.most_common():
                 table.add_row(reason, f"{n:,}", action, _example(report, reason))
         console.print(table)
     for source, n in report.other_sources.items():
-        console.print(f"[yellow]warning:[/yellow] {n:,} stored bars in the same span come from "
-                      f"{source}; overlapping rows kept the stored version (use a separate "
-                      "database to keep sources apart)")
+        console.print(
+            f"[yellow]warning:[/yellow] {n:,} stored bars in the same span come from "
+            f"{source}; overlapping rows kept the stored version (use a separate "
+            "database to keep sources apart)"
+        )
 
 
 def _example(report: ImportReport, reason: str) -> str:
@@ -125,29 +140,43 @@ def import_instruments(
     fmt: Annotated[str, typer.Option("--format", help="equity_l | index | default")] = "default",
 ) -> None:
     """Load an instrument master: NSE EQUITY_L, a niftyindices list, or the shipped NIFTY 50."""
-    if fmt != "default" and path is None:
-        _fail(f"--format {fmt} needs a PATH")
-    c = _container()
     try:
-        if fmt == "equity_l":
-            insts = load_equity_l(path)
-            extra = {"listing_dates": equity_l_listing_dates(path), "update_ticks": False}
-        elif fmt == "index":
-            insts, extra = load_index_constituents(path), {"update_ticks": False}
-        elif fmt == "default":
-            insts = default_universe()
-            extra = {"aliases": default_aliases(), "listing_dates": default_listing_dates()}
-        else:
-            _fail(f"unknown --format {fmt!r} (equity_l, index or default)")
+        insts, aliases, listed = _read_master(path, fmt)
     except DeskError as exc:
         _fail(str(exc))
+    c = _container()
     with transaction(c.sessions) as session:
-        changed = upsert_instruments(session, insts, **extra)  # type: ignore[arg-type]
-        c.audit.append(session, "market.instruments_imported",
-                       {"format": fmt, "path": str(path or "shipped nifty50.csv"),
-                        "instruments": len(insts), "changed": changed},
-                       category=AuditCategory.INGESTION)
+        changed = upsert_instruments(
+            session, insts, aliases=aliases, listing_dates=listed, update_ticks=fmt == "default"
+        )
+        c.audit.append(
+            session,
+            "market.instruments_imported",
+            {
+                "format": fmt,
+                "path": str(path or "shipped nifty50.csv"),
+                "instruments": len(insts),
+                "changed": changed,
+            },
+            category=AuditCategory.INGESTION,
+        )
     console.print(f"{len(insts):,} instruments read, {changed:,} inserted or updated ({fmt})")
+
+
+def _read_master(
+    path: Path | None, fmt: str
+) -> tuple[list[Instrument], dict[str, list[str]] | None, dict[str, date] | None]:
+    """Instruments, aliases and listing dates of one master (EQUITY_L and index lists have no
+    ticks, so they never overwrite a stored tick)."""
+    if fmt == "default":
+        return default_universe(), default_aliases(), default_listing_dates()
+    if fmt not in ("equity_l", "index"):
+        _fail(f"unknown --format {fmt!r} (equity_l, index or default)")
+    if path is None:
+        _fail(f"--format {fmt} needs a PATH")
+    if fmt == "equity_l":
+        return load_equity_l(path), None, equity_l_listing_dates(path)
+    return load_index_constituents(path), None, None
 
 
 @cli.command("simulate")
@@ -155,8 +184,12 @@ def simulate(
     symbols: Annotated[int, typer.Option("--symbols", help="how many symbols")] = 50,
     days: Annotated[int, typer.Option("--days", help="sessions of daily history")] = 500,
     seed: Annotated[int, typer.Option("--seed")] = 7,
-    start: Annotated[str | None, typer.Option("--start", help="YYYY-MM-DD; default: the "
-                                              "history ends at the clock's last session")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start", help="YYYY-MM-DD; default: the history ends at the clock's last session"
+        ),
+    ] = None,
 ) -> None:
     """Store a SIMULATED daily history (and its instruments); every bar is labelled SIMULATED."""
     if symbols <= 0 or days <= 0:
@@ -166,20 +199,38 @@ def simulate(
     started = time.perf_counter()
     sim = MarketSimulator(seed, symbols, first)
     bars = sim.daily_bars(days)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         task = bar.add_task("storing SIMULATED bars", total=len(bars))
         with transaction(c.sessions) as session:
             upsert_instruments(session, sim.instruments)
             inserted = upsert_bars(session, bars, progress=lambda n: bar.advance(task, n))
-            c.audit.append(session, "market.simulated", {
-                "seed": seed, "symbols": symbols, "days": days, "start": first.isoformat(),
-                "rows": len(bars), "inserted": inserted, "headlines": len(sim.headlines()),
-                "source": "SIMULATED"}, category=AuditCategory.INGESTION)
-    console.print(f"[bold yellow]SIMULATED[/bold yellow] market: {symbols} symbols x {days} "
-                  f"sessions from {first} (seed {seed}): {inserted:,} bars inserted, "
-                  f"{len(bars) - inserted:,} already stored, {len(sim.headlines()):,} synthetic "
-                  f"headlines ({time.perf_counter() - started:.1f} s)")
+            c.audit.append(
+                session,
+                "market.simulated",
+                {
+                    "seed": seed,
+                    "symbols": symbols,
+                    "days": days,
+                    "start": first.isoformat(),
+                    "rows": len(bars),
+                    "inserted": inserted,
+                    "headlines": len(sim.headlines()),
+                    "source": "SIMULATED",
+                },
+                category=AuditCategory.INGESTION,
+            )
+    console.print(
+        f"[bold yellow]SIMULATED[/bold yellow] market: {symbols} symbols x {days} "
+        f"sessions from {first} (seed {seed}): {inserted:,} bars inserted, "
+        f"{len(bars) - inserted:,} already stored, {len(sim.headlines()):,} synthetic "
+        f"headlines ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 def _first_session(c: Container, days: int) -> date:
