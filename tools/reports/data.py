@@ -3,6 +3,7 @@ capital flows, equity snapshots and the NIFTY 50 benchmark, as plain frozen valu
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -126,39 +127,77 @@ def load_trades(session: Session, account_id: int, until: datetime) -> list[Trad
         by_card[card_id].append(FillLine(fill.ts, fill.side, fill.quantity, fill.price, fill.fees))
     if not by_card:
         return []
-    cards = session.scalars(select(TradeCardRow).where(TradeCardRow.id.in_(sorted(by_card))))
-    return [_trade(session, card, tuple(by_card[card.id])) for card in cards]
-
-
-def _trade(session: Session, card: TradeCardRow, fills: tuple[FillLine, ...]) -> Trade:
-    playbook = session.get(PlaybookRow, card.playbook_id) if card.playbook_id else None
-    meta = session.get(MetaLabelRow, card.meta_label_id) if card.meta_label_id else None
-    signal = session.get(SignalRow, card.signal_id) if card.signal_id else None
-    return Trade(
-        card_id=card.id,
-        symbol=card.symbol,
-        direction=card.direction,
-        strategy=card.strategy or "unlabelled",
-        playbook=playbook.name if playbook else "none",
-        sector=_sector(session, card),
-        status=card.status,
-        stop_loss=card.stop_loss,
-        take_profit=card.take_profit,
-        signal_id=card.signal_id,
-        meta_trustworthy=meta.is_trustworthy if meta else None,
-        tp_probability=signal.tp_probability if signal else None,
-        fills=fills,
+    cards = list(
+        session.scalars(
+            select(TradeCardRow)
+            .where(TradeCardRow.id.in_(sorted(by_card)))
+            .order_by(TradeCardRow.id)
+        )
     )
+    labels = _Labels.load(session, cards)
+    return [labels.trade(card, tuple(by_card[card.id])) for card in cards]
 
 
-def _sector(session: Session, card: TradeCardRow) -> str:
-    pos_sector = session.scalar(
-        select(PositionRow.sector).where(PositionRow.trade_card_id == card.id).limit(1)
-    )
-    if pos_sector:
-        return pos_sector
-    inst = session.scalar(select(Instrument.sector).where(Instrument.symbol == card.symbol))
-    return inst or "unknown"
+def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {r.id: r for r in session.scalars(select(model).where(model.id.in_(sorted(ids))))}
+
+
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """Playbooks, meta-labels, signals and sectors of a set of cards, loaded in a few queries."""
+
+    playbooks: dict[int, PlaybookRow]
+    metas: dict[int, MetaLabelRow]
+    signals: dict[int, SignalRow]
+    position_sectors: dict[int, str]
+    instrument_sectors: dict[str, str]
+
+    @classmethod
+    def load(cls, session: Session, cards: list[TradeCardRow]) -> _Labels:
+        ids = [c.id for c in cards]
+        pos = session.execute(
+            select(PositionRow.trade_card_id, PositionRow.sector).where(
+                PositionRow.trade_card_id.in_(ids), PositionRow.sector.is_not(None)
+            )
+        ).all()
+        inst = session.execute(
+            select(Instrument.symbol, Instrument.sector).where(
+                Instrument.symbol.in_(sorted({c.symbol for c in cards})),
+                Instrument.sector.is_not(None),
+            )
+        ).all()
+        return cls(
+            playbooks=_by_id(session, PlaybookRow, {c.playbook_id for c in cards if c.playbook_id}),
+            metas=_by_id(
+                session, MetaLabelRow, {c.meta_label_id for c in cards if c.meta_label_id}
+            ),
+            signals=_by_id(session, SignalRow, {c.signal_id for c in cards if c.signal_id}),
+            position_sectors={cid: sec for cid, sec in pos if cid is not None and sec},
+            instrument_sectors={sym: sec for sym, sec in inst if sec},
+        )
+
+    def trade(self, card: TradeCardRow, fills: tuple[FillLine, ...]) -> Trade:
+        playbook = self.playbooks.get(card.playbook_id) if card.playbook_id else None
+        meta = self.metas.get(card.meta_label_id) if card.meta_label_id else None
+        signal = self.signals.get(card.signal_id) if card.signal_id else None
+        sector = self.position_sectors.get(card.id) or self.instrument_sectors.get(card.symbol)
+        return Trade(
+            card_id=card.id,
+            symbol=card.symbol,
+            direction=card.direction,
+            strategy=card.strategy or "unlabelled",
+            playbook=playbook.name if playbook else "none",
+            sector=sector or "unknown",
+            status=card.status,
+            stop_loss=card.stop_loss,
+            take_profit=card.take_profit,
+            signal_id=card.signal_id,
+            meta_trustworthy=meta.is_trustworthy if meta else None,
+            tp_probability=signal.tp_probability if signal else None,
+            fills=fills,
+        )
 
 
 def current_stops(session: Session, card_ids: list[int]) -> dict[int, Decimal]:
@@ -188,6 +227,35 @@ def mark_price(session: Session, symbol: str, before: datetime) -> Decimal | Non
             .limit(1)
         )
     return None if close is None else Decimal(str(close))
+
+
+class MarkBook:
+    """Closes of some symbols over a time range, loaded once, for many `price(symbol, before)`."""
+
+    def __init__(self, session: Session, symbols: set[str], start: datetime, end: datetime) -> None:
+        self._ts: dict[str, list[datetime]] = defaultdict(list)
+        self._px: dict[str, list[float]] = defaultdict(list)
+        if symbols:
+            rows = session.execute(
+                select(BarRow.symbol, BarRow.ts, BarRow.close)
+                .where(
+                    BarRow.symbol.in_(sorted(symbols)),
+                    BarRow.ts >= start - timedelta(days=10),
+                    BarRow.ts < end,
+                )
+                .order_by(BarRow.ts)
+            ).all()
+            for sym, ts, close in rows:
+                self._ts[sym].append(ts)
+                self._px[sym].append(close)
+        self._session = session
+
+    def price(self, symbol: str, before: datetime) -> Decimal | None:
+        """The last close strictly before `before`, else what mark_price finds in the store."""
+        k = bisect.bisect_left(self._ts.get(symbol, []), before)
+        if k > 0:
+            return Decimal(str(self._px[symbol][k - 1]))
+        return mark_price(self._session, symbol, before)
 
 
 def card_decisions(

@@ -16,13 +16,13 @@ from core.money import ZERO, money
 from tools.market.calendar import NseCalendar
 from tools.reports.data import (
     AccountHeader,
+    MarkBook,
     Trade,
     account_header,
     benchmark_closes,
     capital_flows,
     day_window,
     load_trades,
-    mark_price,
     month_window,
 )
 from tools.reports.pnl import (
@@ -111,7 +111,7 @@ def equity_curve(session: Session, account_id: int, first: date, last: date) -> 
     points = [cal.previous_session(first), *cal.sessions(first, last)]
     ends = [day_window(d)[1] for d in points]
     trades = load_trades(session, account_id, ends[-1])
-    equity = [_equity_at(session, account_id, trades, e) for e in ends]
+    equity = _equity_series(session, account_id, trades, ends)
     returns = time_weighted_returns(equity, _flows_between(session, account_id, ends))
     wealth = wealth_index(returns)
     return EquityCurve(
@@ -160,20 +160,27 @@ def _net_between(trade: Trade, start: datetime, end: datetime) -> Decimal:
     )
 
 
-def _equity_at(session: Session, account_id: int, trades: list[Trade], at: datetime) -> float:
-    """Capital put in + realised P&L net of fees + unrealised P&L at marks, all before `at`."""
-    capital = sum((amt for ts, amt in capital_flows(session, account_id, at)), ZERO)
-    total = capital
-    for t in trades:
-        steps = [s for s in realised_steps(t.fills) if s.fill.ts < at]
-        if not steps:
-            continue
-        total += sum((s.realised_inr - s.fill.fees for s in steps), ZERO)
-        qty, avg = steps[-1].position_after, steps[-1].average_after
-        mark = mark_price(session, t.symbol, at) if qty else None
-        if mark is not None:
-            total += (mark - avg) * qty
-    return float(total)
+def _equity_series(
+    session: Session, account_id: int, trades: list[Trade], ends: Sequence[datetime]
+) -> list[float]:
+    """Capital put in + realised P&L net of fees + unrealised P&L at marks, before each end."""
+    flows = capital_flows(session, account_id, ends[-1]) if ends else []
+    marks = MarkBook(session, {t.symbol for t in trades}, ends[0], ends[-1]) if ends else None
+    steps = {t.card_id: realised_steps(t.fills) for t in trades}
+    out = []
+    for at in ends:
+        total = sum((amt for ts, amt in flows if ts < at), ZERO)
+        for t in trades:
+            done = [s for s in steps[t.card_id] if s.fill.ts < at]
+            if not done:
+                continue
+            total += sum((s.realised_inr - s.fill.fees for s in done), ZERO)
+            qty, avg = done[-1].position_after, done[-1].average_after
+            mark = marks.price(t.symbol, at) if qty and marks is not None else None
+            if mark is not None:
+                total += (mark - avg) * qty
+        out.append(float(total))
+    return out
 
 
 def _flows_between(session: Session, account_id: int, ends: Sequence[datetime]) -> list[float]:
