@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core.clock import IST
+from core.clock import IST, to_ist
 from core.domain import Instrument
 from core.enums import DataSource
 from tools.market.calendar import NseCalendar, daily_bar_ts
@@ -154,8 +154,13 @@ class MarketSimulator:
         path = self._ensure(n_days)
         return [self.params.regime_names[k] for k in path.regime[:n_days]]
 
-    def headlines(self) -> list[SimulatedHeadline]:
-        """One headline per event jump of the generated days (call daily_bars first), by time."""
+    def headlines(self, n_days: int | None = None) -> list[SimulatedHeadline]:
+        """One headline per event jump, by time: of the first n_days sessions, or of every
+        session generated so far (by daily_bars / intraday_bars) when n_days is None."""
+        if n_days is not None:
+            self._ensure(n_days)
+            last = self._path.days[n_days - 1] if self._path else self.start
+            return [h for h in self._headlines if to_ist(h.ts).date() <= last]
         return list(self._headlines)
 
     @cached_property

@@ -173,3 +173,21 @@ def test_synthetic_universe_names_and_sectors() -> None:
     assert uni[0].symbol == "ADANIENT"
     assert uni[-1].symbol == "SIM0015"
     assert all(i.sector for i in uni)
+
+
+def test_headlines_for_a_prefix_and_intraday_jump_timing() -> None:
+    s = MarketSimulator(21, 40, START)
+    s.daily_bars(300)
+    first_100 = s.headlines(100)
+    last_day = s.sessions(100)[-1]
+    assert first_100 == [h for h in s.headlines() if h.ts.astimezone(IST).date() <= last_day]
+    intraday = [
+        e for e in s._path.events if e.stock >= 0 and e.minute >= 0 and abs(e.jump_pct) >= 6
+    ]
+    assert intraday
+    for ev in intraday[:5]:
+        day = s._path.days[ev.day]
+        bars = s.intraday_bars(day)
+        one = bars[bars["symbol"] == s.symbols[ev.stock]].reset_index(drop=True)
+        moves = np.log(one["close"] / one["open"]).abs()
+        assert ev.minute // 5 in set(moves.nlargest(3).index)  # the jump lands at its minute
