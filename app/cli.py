@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from app import cli_cards, cli_core, cli_data, cli_features, cli_reports, cli_treasury
+from app import (
+    cli_cards,
+    cli_core,
+    cli_data,
+    cli_features,
+    cli_reports,
+    cli_signals,
+    cli_treasury,
+)
 
 app = typer.Typer(name="desk", help="desk: a multi-account AI trading desk for Indian equities.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -14,6 +22,7 @@ app.add_typer(cli_reports.cli, name="report")
 app.add_typer(cli_features.cli, name="features")
 app.add_typer(cli_data.cli, name="data")
 app.add_typer(cli_treasury.cli, name="treasury")
+cli_signals.register(app)
 
 
 def main() -> None:
