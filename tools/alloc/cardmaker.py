@@ -229,6 +229,23 @@ class CardMaker:
         run.proposals.extend(svc.propose_for_shortfalls(session, shortfalls, lendable))
 
 
+def make_card_for_account(
+    session: Session, clock: Clock, audit: AuditLog, candidate: Candidate, account_id: int,
+    judge: Judge, **kwargs: Any,
+) -> dict[str, Any]:
+    """One candidate for one account (the judge graph's node): {card_id, status, reason}."""
+    kwargs.setdefault("propose_transfers", False)
+    blackout = kwargs.pop("blackout", None)
+    run = CardMaker(clock, audit, judge, **kwargs).run(session, [candidate], [account_id],
+                                                        blackout)
+    if run.cards:
+        card = run.cards[0]
+        reason = "; ".join(w["detail"] for w in card.risk_warnings or [] if w.get("hard"))
+        return {"card_id": card.id, "status": card.status, "reason": reason or None}
+    reason = run.dropped[0].reason if run.dropped else "not sized"
+    return {"card_id": None, "status": "DROPPED", "reason": reason}
+
+
 def make_cards(session: Session, clock: Clock, audit: AuditLog, candidates: Iterable[Candidate],
                judge: Judge, accounts: Iterable[int] | None = None, **kwargs: Any) -> CardRun:
     """The contract entry point: cards for every active account (or the given ones)."""

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.clock import Clock
@@ -95,6 +96,18 @@ def external_net(session: Session) -> Decimal:
                 for k, sign in EXTERNAL.items() if k == kind), ZERO)
 
 
+_PG_LEDGER_LOCK = 7_710_000
+
+
+def lock_accounts(session: Session, account_ids: list[int] | tuple[int, int]) -> None:
+    """Serialise postings per account on Postgres (transaction-scoped advisory locks, taken in id
+    order so two opposite transfers cannot deadlock). SQLite's single writer needs none."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for acc in sorted(set(account_ids)):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LEDGER_LOCK + acc})
+
+
 class Ledger:
     """Posts movements with validation (no bucket below zero), idempotency and an audit entry."""
 
@@ -113,6 +126,7 @@ class Ledger:
             if existing is not None:
                 return existing
         amount = self._checked_amount(kind, amount)
+        lock_accounts(session, [account_id])
         self._check_cover(session, account_id, kind, amount)
         txn = repo.insert_txn(session, account_id=account_id, txn_type=kind.value, amount=amount,
                               ts=self._clock.now(), reason=reason, reference=reference,
@@ -157,6 +171,7 @@ class Ledger:
         if from_account == to_account:
             raise ValidationError("cannot transfer to the same account", field="to_account_id")
         pair = (from_account, to_account)
+        lock_accounts(session, pair)
         out = self.post(session, from_account, T.TRANSFER_OUT, amount, reason=reason,
                         reference=f"{reference}:out", user=user, counterparty=pair)
         inn = self.post(session, to_account, T.TRANSFER_IN, amount, reason=reason,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import Clock, to_ist
@@ -17,6 +18,7 @@ from core.enums import CapitalTxnType as T
 from core.errors import NotFound, ValidationError
 from core.money import ZERO, money
 from store.audit import AuditLog
+from store.models import BarRow
 from store.repos import treasury as repo
 from tools.accounts.service import current_funding_plan, list_accounts
 from tools.accounts.views import FundingPlanView
@@ -99,6 +101,24 @@ def drawdown_pct(closes: list[float]) -> float | None:
     return 0.0 if peak <= 0 else (peak - closes[-1]) / peak * 100.0
 
 
+INDEX_SYMBOLS = ("NIFTY 50", "NIFTY50", "NIFTY", "^NSEI")
+DRAWDOWN_WINDOW_BARS = 60
+
+
+def market_drawdown(session: Session, now: datetime,
+                    window: int = DRAWDOWN_WINDOW_BARS) -> float | None:
+    """NIFTY 50's drawdown (%) from its highest daily close of the last `window` bars up to now;
+    None when the store has no index bars."""
+    for symbol in INDEX_SYMBOLS:
+        closes = list(session.scalars(
+            select(BarRow.close).where(BarRow.symbol == symbol, BarRow.interval == "1d",
+                                       BarRow.ts <= now)
+            .order_by(BarRow.ts.desc()).limit(window)))
+        if closes:
+            return drawdown_pct(list(reversed(closes)))
+    return None
+
+
 class TreasuryScheduler:
     """Runs the funding calendar for every active account; idempotent (references dedupe)."""
 
@@ -109,9 +129,12 @@ class TreasuryScheduler:
         self._fills = FillLedger(clock, audit)
 
     def run(self, session: Session, drawdown: float | None = None) -> ScheduleRun:
-        """Credit SIPs, stage/release lump sums, follow positions, expire proposals, auto-return."""
+        """Credit SIPs, stage/release lump sums, follow positions, expire proposals, auto-return.
+        The dip trigger uses `drawdown` when given, else NIFTY 50's from stored daily bars."""
         result = ScheduleRun()
         today = to_ist(self._clock.now()).date()
+        if drawdown is None:
+            drawdown = market_drawdown(session, self._clock.now())
         for acc in list_accounts(session, include_closed=False):
             if acc.status != AccountStatus.ACTIVE.value:
                 continue

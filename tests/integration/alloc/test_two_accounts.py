@@ -18,7 +18,7 @@ from tests.integration.alloc.bars import candidates_from_bars, store_signals
 from tools.accounts.demo import ensure_demo_accounts
 from tools.accounts.service import current_mandate
 from tools.alloc.blackout import BlackoutCalendar
-from tools.alloc.cardmaker import make_cards
+from tools.alloc.cardmaker import make_card_for_account, make_cards
 from tools.cards.service import list_cards
 from tools.treasury.ledger import balances
 from tools.treasury.schedule import TreasuryScheduler
@@ -102,6 +102,18 @@ def test_blackout_windows_never_produce_cards(db, shared_data):
     assert kinds <= {"earnings blackout", "strategy", "horizon", "liquidity", "banned sector"}
     assert len(run.dropped) == 2 * len(cands)
     assert set(accs.values()) == {d.account_id for d in run.dropped}
+    # the judge graph's single-candidate path: blocked by the calendar, then carded without it
+    fit = next(c for c in cands if c.strategy == "momentum" and c.horizon_days == 5)
+    audit = AuditLog(clock)
+    with transaction(db.sessions) as s:
+        dropped = make_card_for_account(s, clock, audit, fit, accs["LUMP_SUM"], JudgeAgent(None),
+                                        blackout=every)
+        made = make_card_for_account(s, clock, audit, fit, accs["LUMP_SUM"], JudgeAgent(None),
+                                     blackout=BlackoutCalendar())
+    assert dropped["status"] == "DROPPED"
+    assert dropped["reason"].startswith("earnings blackout")
+    assert made["status"] in ("PENDING", "BLOCKED")
+    assert made["card_id"] is not None
 
 
 def test_simulated_market_gives_cards_for_both_accounts(db, clock):

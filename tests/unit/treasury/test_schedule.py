@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from core.errors import ValidationError
 from store.db import transaction
+from store.models import BarRow
 from tools.accounts.service import current_funding_plan
 from tools.treasury.deployable import deployable_cash
 from tools.treasury.ledger import balances
@@ -16,6 +17,7 @@ from tools.treasury.schedule import (
     TreasuryScheduler,
     add_months,
     drawdown_pct,
+    market_drawdown,
     sip_due_dates,
     tranche_amounts,
     tranche_due,
@@ -78,9 +80,15 @@ def test_schedule_credits_sip_and_stages_lump_sum_idempotently(db, clock, audit,
     assert lump_bal.staged == Decimal("300000.00")
     assert lump_bal.available == Decimal("200000.00")
     assert not first.proposals
-    with transaction(db.sessions) as s:  # a 6 % market drawdown meets the dip:5 trigger
-        dip = sched.run(s, drawdown=6.0)
-        dip_again = sched.run(s, drawdown=6.0)
+    with transaction(db.sessions) as s:  # NIFTY 6.4 % off its high meets the dip:5 trigger
+        for k, close in enumerate((100.0, 110.0, 103.0)):
+            s.add(BarRow(symbol="NIFTY 50", exchange="NSE", interval="1d", open=close,
+                         high=close, low=close, close=close, volume=0,
+                         ts=clock.now() - timedelta(days=3 - k)))
+        s.flush()
+        assert market_drawdown(s, clock.now()) == pytest.approx(100 * 7 / 110)
+        dip = sched.run(s)
+        dip_again = sched.run(s)
         bal = balances(s, lump)
     assert [p.amount for p in dip.proposals] == [Decimal("150000.00")]
     assert not dip_again.proposals
