@@ -31,6 +31,7 @@ class HashingEmbedder:
 
     dim = DIM
     model_version = "hashing-ngram-v1"
+    semantic = False
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
@@ -59,6 +60,7 @@ class MiniLMEmbedder:
 
     dim = DIM
     model_version = "all-MiniLM-L6-v2@gt-0.1.0"
+    semantic = True
     _shared: Any = None
     _lock = threading.Lock()
 
