@@ -58,12 +58,10 @@ class ReplayFeed:
         return self._replay.history(symbol, start, end, self._clock.now())
 
     def quote(self, symbol: str) -> Quote | None:
-        last = self._replay.last_two(symbol, self._clock.now())
-        if last.empty:
+        row, ref = self._replay.latest(symbol, self._clock.now())
+        if row is None or ref is None:
             return None
-        ref = float(last["close"].iloc[0] if len(last) == 2 else last["open"].iloc[-1])
         upper, lower = _band(ref, self.band)
-        row = last.iloc[-1]
         return Quote(
             symbol=symbol,
             exchange=str(row["exchange"]),
@@ -125,23 +123,22 @@ class SimulatedFeed:
         return out
 
     def quote(self, symbol: str) -> Quote | None:
-        """Last traded price: the latest complete intraday bar today, else the last daily close."""
+        """Last traded price: the latest complete intraday bar today, else the last daily close;
+        the circuit band is set around the previous session's close."""
         now = self._clock.now()
-        daily = self._daily_replay.last_two(symbol, now)
+        daily, daily_ref = self._daily_replay.latest(symbol, now)
         today = to_ist(now).date()
-        intra = (
-            self._day_bars(today).last_two(symbol, now)
-            if today in self.days and daily_bar_ts(today) <= now
-            else pd.DataFrame()
-        )
-        src = intra if not intra.empty else daily
-        if src.empty:
+        intra = None
+        if today in self.days and daily_bar_ts(today) <= now:
+            intra, _ = self._day_bars(today).latest(symbol, now)
+        row = intra if intra is not None else daily
+        if row is None:
             return None
-        prev_close = (
-            float(daily["close"].iloc[-1]) if not daily.empty else float(src["open"].iloc[0])
-        )
-        upper, lower = _band(prev_close, self.sim.params.band_frac)
-        row = src.iloc[-1]
+        if daily is not None and to_ist(daily["ts"].to_pydatetime()).date() < today:
+            ref = float(daily["close"])
+        else:
+            ref = daily_ref if daily_ref is not None else float(row["open"])
+        upper, lower = _band(ref, self.sim.params.band_frac)
         return Quote(
             symbol=symbol,
             exchange="NSE",

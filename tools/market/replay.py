@@ -9,7 +9,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from core.clock import Clock, ensure_utc
+from core.clock import IST, Clock, ensure_utc
 from core.domain import Bar
 from core.enums import DataSource
 
@@ -83,6 +83,9 @@ class BarReplay:
         self.frame = df.sort_values(["ts", "symbol"], kind="stable").reset_index(drop=True)
         ready = self.frame["ts"] + interval_span(interval)
         self._ready = ready.dt.tz_localize(None).to_numpy()
+        self._by_symbol = {
+            str(k): np.asarray(v) for k, v in self.frame.groupby("symbol").indices.items()
+        }
 
     def _count_ready(self, now: datetime) -> int:
         """How many bars (in time order) are complete at now."""
@@ -93,20 +96,30 @@ class BarReplay:
         """Bars complete at `now` (no look-ahead)."""
         return self.frame.iloc[: self._count_ready(now)]
 
+    def _rows(self, symbol: str, now: datetime) -> pd.DataFrame:
+        """symbol's bars complete at now, in time order."""
+        pos = self._by_symbol.get(symbol)
+        if pos is None:
+            return self.frame.iloc[0:0]
+        return self.frame.iloc[pos[: np.searchsorted(pos, self._count_ready(now))]]
+
     def history(self, symbol: str, start: datetime, end: datetime, now: datetime) -> list[Bar]:
         """Bars of symbol opened in [start, end] and complete at now."""
-        df = self.available(now)
-        sel = df[
-            (df["symbol"] == symbol)
-            & (df["ts"] >= ensure_utc(start))
-            & (df["ts"] <= ensure_utc(end))
-        ]
+        df = self._rows(symbol, now)
+        sel = df[(df["ts"] >= ensure_utc(start)) & (df["ts"] <= ensure_utc(end))]
         return frame_to_bars(sel, self.interval)
 
-    def last_two(self, symbol: str, now: datetime) -> pd.DataFrame:
-        """The last two complete bars of symbol at now (for a quote and its band)."""
-        df = self.available(now)
-        return df[df["symbol"] == symbol].tail(2)
+    def latest(self, symbol: str, now: datetime) -> tuple[pd.Series | None, float | None]:
+        """The last complete bar of symbol at now, and the reference price of its circuit band:
+        the last close of an earlier session, else (first day seen) that day's first open."""
+        df = self._rows(symbol, now)
+        if df.empty:
+            return None, None
+        days = df["ts"].dt.tz_convert(IST).dt.date
+        today = days.iloc[-1]
+        before = df[days < today]
+        ref = before["close"].iloc[-1] if not before.empty else df[days == today]["open"].iloc[0]
+        return df.iloc[-1], float(ref)
 
     async def play(
         self,

@@ -135,3 +135,22 @@ async def test_simulated_stream_and_headlines_follow_the_clock(sim: MarketSimula
     assert heads
     assert heads == sorted(heads, key=lambda h: (h.ts, h.symbol or ""))
     assert all(h.ts >= datetime(2025, 12, 3, 9, 15, tzinfo=IST) for h in heads)
+
+
+def test_intraday_replay_band_is_set_around_the_previous_session_close(sim) -> None:
+    days = sim.sessions(3)[1:]
+    frame = pd.concat([sim.intraday_bars(d) for d in days], ignore_index=True)
+    clock = FakeClock(
+        datetime.combine(days[1], datetime.min.time(), tzinfo=IST) + timedelta(hours=10)
+    )
+    feed = ReplayFeed(frame, clock, interval="5m")
+    sym = sim.symbols[1]
+    prev_close = frame[
+        (frame["symbol"] == sym) & (frame["ts"] < pd.Timestamp(days[1].isoformat(), tz=IST))
+    ]["close"].iloc[-1]
+    q = feed.quote(sym)
+    assert q.upper_circuit == round(prev_close * 1.2, 2)
+    assert q.lower_circuit == round(prev_close * 0.8, 2)
+    last = feed.history(sym, "5m", datetime(2025, 1, 1, tzinfo=UTC), clock.now())[-1]
+    assert last.ts == clock.now() - timedelta(minutes=5)
+    assert q.last == last.close
