@@ -43,7 +43,8 @@ def test_insert_dedups_by_url_and_hash(db):
         c, new_c = _insert(s, "A elsewhere", "https://y.in/a", content_hash="h1")
         d, new_d = _insert(s, "D", "https://x.in/d", content_hash="h3", duplicate_of=a)
     assert (new_a, new_b, new_c, new_d) == (True, False, False, True)
-    assert a == b == c and d != a
+    assert a == b == c
+    assert d != a
     with db.sessions() as s:
         assert repo.get_event(s, d).duplicate_of == a
 
@@ -76,9 +77,12 @@ def test_mark_failed_and_processed_with_tag(db):
         assert repo.count_by_status(s) == {"PROCESSED": 1, "FAILED": 1}
         with pytest.raises(NotFound):
             repo.get_event(s, 99999)
-    assert ev.status == "PROCESSED" and ev.symbols == ("TCS",)
-    assert ev.tag is not None and ev.tag.stance == "BULLISH"  # latest tag wins
-    assert failed.status == "FAILED" and len(failed.failure_reason) == repo.MAX_REASON_CHARS
+    assert ev.status == "PROCESSED"
+    assert ev.symbols == ("TCS",)
+    assert ev.tag is not None
+    assert ev.tag.stance == "BULLISH"
+    assert failed.status == "FAILED"
+    assert len(failed.failure_reason) == repo.MAX_REASON_CHARS
 
 
 def test_set_embedding_rejects_wrong_shape(db):
@@ -124,7 +128,8 @@ def test_similar_events_filters_and_returns(db):
     assert [e.id for e in only_tcs] == [ids["TCS board approves share buyback at premium"]]
     assert only_tcs[0].return_5d_pct == pytest.approx(10.0)  # 100 -> 110
     assert top[0].similarity >= top[1].similarity
-    assert [e.event_type for e in typed] == ["POLICY"] and typed[0].return_5d_pct is None
+    assert [e.event_type for e in typed] == ["POLICY"]
+    assert typed[0].return_5d_pct is None
     assert [e.symbols for e in dated] == [("INFY",)]
     assert dated[0].return_5d_pct is None  # no bars for INFY
 
