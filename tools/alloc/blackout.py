@@ -12,15 +12,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.clock import to_ist
-from core.enums import EventType
+from core.enums import EventSource, EventType
 from store.models import EventRow
 
 _RESULTS = re.compile(r"financial\s+results|quarterly\s+results|audited|unaudited|earnings",
                       re.IGNORECASE)
+_FILINGS = (EventSource.NSE_FILING.value, EventSource.BSE_ANNOUNCEMENT.value)
 _DATE_KEYS = ("bm_date", "meeting_date", "board_meeting_date", "scheduled_date", "result_date")
 
 
@@ -96,8 +97,9 @@ def from_events(session: Session, symbols: Iterable[str], today: date,
     lo = today - timedelta(days=horizon_days)
     out: dict[str, set[date]] = defaultdict(set)
     filed_since = datetime.combine(lo - timedelta(days=horizon_days), datetime.min.time(), UTC)
-    stmt = select(EventRow).where(EventRow.duplicate_of.is_(None),
-                                  EventRow.event_timestamp >= filed_since)
+    stmt = select(EventRow).where(
+        EventRow.duplicate_of.is_(None), EventRow.event_timestamp >= filed_since,
+        or_(EventRow.event_type == EventType.EARNINGS.value, EventRow.source.in_(_FILINGS)))
     for row in session.scalars(stmt):
         d = _event_date(row)
         text = f"{row.title or ''} {(row.features or {}).get('purpose', '')}"
