@@ -24,6 +24,14 @@ def env(db, monkeypatch, tmp_path):
     return db
 
 
+@pytest.fixture
+def sqlite_env(sqlite_db, monkeypatch, tmp_path):
+    """Input errors are caught before any SQL, so one database kind is enough."""
+    monkeypatch.setenv("DESK_DATABASE_URL", sqlite_db.url)
+    monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path))
+    return sqlite_db
+
+
 def test_build_stores_features_from_since_with_flows(env, small_bars):
     with transaction(env.sessions) as s:
         upsert_bars(s, small_bars)
@@ -53,13 +61,13 @@ def test_build_stores_features_from_since_with_flows(env, small_bars):
     assert "TCS" in res.output
 
 
-def test_build_without_bars_fails_cleanly(env):
+def test_build_without_bars_fails_cleanly(sqlite_env):
     res = CliRunner().invoke(app, ["features", "build", "--universe", "NOPE"])
     assert res.exit_code == 2
     assert "no daily bars" in res.output
 
 
-def test_bad_since_is_named(env):
+def test_bad_since_is_named(sqlite_env):
     res = CliRunner().invoke(app, ["features", "build", "--since", "June"])
     assert res.exit_code == 2
     assert "--since" in res.output

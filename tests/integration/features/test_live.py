@@ -71,8 +71,8 @@ async def test_streamed_bars_are_stored_equal_to_a_full_build(db, small_bars):
     assert (got["timestamp"] == full["timestamp"]).all()
 
 
-def test_intraday_bars_are_refused(db, small_bars):
-    updater, new = _setup(db, small_bars)
+def test_intraday_bars_are_refused(sqlite_db, small_bars):
+    updater, new = _setup(sqlite_db, small_bars)
     bar = _bars(new)[0]
     intraday = Bar(**{**{f: getattr(bar, f) for f in bar.__slots__}, "interval": "5m"})
     with pytest.raises(ValidationError):

@@ -78,11 +78,6 @@ def test_as_of_never_sees_a_bar_after_t(db, clock, small_features):
     tcs = small_features[(small_features["symbol"] == "TCS")
                          & (small_features["ts"].dt.tz_convert(IST).dt.date == session_day)]
     assert at_close["close"].iloc[0] == pytest.approx(tcs["close"].iloc[0])
-
-
-def test_as_of_before_any_row_is_empty(db, clock, small_features):
-    with transaction(db.sessions) as s:
-        write_features(s, small_features, clock)
     with db.sessions() as s:
         assert features_as_of(s, datetime(2020, 1, 1, tzinfo=IST)).empty
 
@@ -103,9 +98,9 @@ def test_get_feature_row_and_not_found(db, clock, small_features):
     assert snap.timestamp.tzinfo is not None
 
 
-def test_naive_timestamps_are_refused(db, clock, small_features):
+def test_naive_timestamps_are_refused(sqlite_db, clock, small_features):
     bad = small_features.head(2).assign(timestamp=lambda d: d["timestamp"].dt.tz_localize(None))
-    with transaction(db.sessions) as s, pytest.raises(ValidationError):
+    with transaction(sqlite_db.sessions) as s, pytest.raises(ValidationError):
         write_features(s, bad, clock)
 
 

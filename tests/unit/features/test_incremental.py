@@ -50,9 +50,9 @@ def _split(bars: pd.DataFrame, frac: float) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def test_replay_equals_full_recompute_on_real_history(long_history_bars):
-    bars = long_history_bars[long_history_bars["ts"] >= "2010-01-01"]
+    bars = long_history_bars[long_history_bars["ts"] >= "2012-01-01"]
     full = build_features(bars)
-    history, new = _split(bars, 0.6)
+    history, new = _split(bars, 0.8)
     got = _replay(history, new)
     assert len(got) == (full["ts"] >= new["ts"].min()).sum()
     _assert_same(got, full)
