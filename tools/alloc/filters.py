@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -73,10 +73,19 @@ def _market_cap(c: Candidate, x: FilterContext) -> str | None:
         return f"market cap: unknown for {c.symbol} (mandate needs ₹{floor:,.0f} cr)"
     if cap is not None and cap < floor:
         return f"market cap: ₹{cap:,.0f} cr below ₹{floor:,.0f} cr"
-    if x.playbook is not None and getattr(x.playbook, "pause_smallcap", False) and (
-            cap is None or cap < SMALLCAP_BELOW_CR):
+    if _smallcap_paused(c, x) and (cap is None or cap < SMALLCAP_BELOW_CR):
         return "playbook: small caps paused"
     return None
+
+
+def _smallcap_paused(c: Candidate, x: FilterContext) -> bool:
+    """The playbook pauses small caps for pause_duration_hours after the event (always if unset)."""
+    if x.playbook is None or not getattr(x.playbook, "pause_smallcap", False):
+        return False
+    hours = getattr(x.playbook, "pause_duration_hours", None)
+    if not hours or c.event_timestamp is None:
+        return True
+    return x.now < c.event_timestamp + timedelta(hours=hours)
 
 
 def _banned(c: Candidate, x: FilterContext) -> str | None:

@@ -80,3 +80,15 @@ def test_ranking_follows_the_objective():
     assert score(wild, "MAX_PROFIT", boost=0.5) == pytest.approx(1.5 * score(wild, "MAX_PROFIT"))
     ordered = rank([(1.0, wild), (1.0, steady), (2.0, candidate(3, "X"))])
     assert [c.signal_id for _, c in ordered] == [3, 1, 2]
+
+
+def test_smallcap_pause_lasts_its_duration():
+    class PB:
+        pause_smallcap = True
+        pause_duration_hours = 24
+
+    small = InstrumentRef("TCS", market_cap_cr=Decimal("4000"))
+    fresh = candidate(event_timestamp=NOW - timedelta(hours=2))
+    stale = candidate(event_timestamp=NOW - timedelta(hours=30))
+    assert "small caps paused" in _why(fresh, ref=small, pb=PB())
+    assert _why(stale, ref=small, pb=PB()) is None

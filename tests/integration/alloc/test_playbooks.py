@@ -1,0 +1,40 @@
+"""The shipped playbooks reach the card: chase-limited entry, overrides, tranche plan, priority."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from agents.judge.judge import JudgeAgent
+from core.enums import OrderType
+from store.audit import AuditLog
+from store.db import transaction
+from tests.integration.alloc.bars import store_signals
+from tests.unit.alloc.factories import candidate
+from tools.accounts.demo import ensure_demo_accounts
+from tools.alloc.blackout import BlackoutCalendar
+from tools.alloc.cardmaker import make_cards
+from tools.playbooks.defaults import ensure_default_playbooks
+from tools.treasury.schedule import TreasuryScheduler
+
+
+def test_buyback_playbook_shapes_the_lump_sum_card(db, clock):
+    audit = AuditLog(clock)
+    c = replace(candidate(7, "INFY", strategy="event_driven", event_type="BUYBACK",
+                          stance="BULLISH", regime_label="MED_VOL", liquidity_regime="HIGH",
+                          event_timestamp=clock.now() - timedelta(hours=1)),
+                generated_at=clock.now(), expires_at=clock.now() + timedelta(hours=4))
+    with transaction(db.sessions) as s:
+        accs = {a.account_type: a.id for a in ensure_demo_accounts(s, audit, clock)}
+        ensure_default_playbooks(s, audit, clock)
+        TreasuryScheduler(clock, audit).run(s)
+        store_signals(s, [c])
+        run = make_cards(s, clock, audit, [c], JudgeAgent(None), accounts=[accs["LUMP_SUM"]],
+                         blackout=BlackoutCalendar())
+    assert len(run.cards) == 1
+    card = run.cards[0]
+    assert card.playbook_id is not None
+    assert card.playbook_overrides["acceptable_gap_chase_percent"] == 3.0
+    assert card.entry_order_type == OrderType.LIMIT.value  # a chase limit, not MARKET
+    assert card.entry_price == c.ref_price * 103 / 100  # ₹1 000 + 3 % on the ₹0.10 grid
+    assert card.priority is not None
