@@ -161,11 +161,14 @@ class SimulatedFeed:
                 yield bar
 
     async def headlines(self) -> AsyncIterator[SimulatedHeadline]:
-        """Synthetic headlines as they 'happen' on the clock (each precedes its price jump)."""
+        """Synthetic headlines as they 'happen' on the clock (each precedes its price jump).
+
+        It only waits: stream() is the one that jumps the clock over nights, so the two can run
+        side by side on one ReplayClock."""
         for head in self.sim.headlines():
             if head.ts < self._clock.now():
                 continue
-            await wait_until(self._clock, head.ts)
+            await wait_until(self._clock, head.ts, skip_idle=False)
             yield head
 
     def daily_history_frame(self) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from core.enums import DataSource
 SESSION_MINUTES = 375  # 09:15-15:30 IST
 # Longer clock waits than this are skipped with clock.jump_to (nights, weekends) when possible.
 MAX_WAIT = timedelta(minutes=30)
+POLL_STEP = timedelta(minutes=1)  # of clock time
 
 
 def interval_span(interval: str) -> timedelta:
@@ -33,15 +34,16 @@ def ready_at(ts: datetime, interval: str) -> datetime:
 
 
 async def wait_until(clock: Clock, ts: datetime, *, skip_idle: bool = True) -> None:
-    """Sleep on the clock until ts; long idle stretches are jumped over when the clock can."""
-    delta = ts - clock.now()
-    if delta <= timedelta(0):
-        return
-    jump = getattr(clock, "jump_to", None)
-    if skip_idle and delta > MAX_WAIT and callable(jump):
-        jump(ts)
-        return
-    await clock.sleep(delta.total_seconds())
+    """Sleep on the clock until ts, in steps of at most POLL_STEP so that a jump made by someone
+    else (another consumer of the same clock) is noticed. With skip_idle, a wait longer than
+    MAX_WAIT (a night, a weekend) is jumped over when the clock can jump (jump_to / set);
+    only the feed's main stream should do that, or it would rush every other consumer."""
+    while (delta := ts - clock.now()) > timedelta(0):
+        jump = getattr(clock, "jump_to", None) or getattr(clock, "set", None)
+        if skip_idle and delta > MAX_WAIT and callable(jump):
+            jump(ts)
+            return
+        await clock.sleep(min(delta, POLL_STEP).total_seconds())
 
 
 def frame_to_bars(df: pd.DataFrame, interval: str, source: DataSource | None = None) -> list[Bar]:

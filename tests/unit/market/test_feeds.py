@@ -154,3 +154,34 @@ def test_intraday_replay_band_is_set_around_the_previous_session_close(sim) -> N
     last = feed.history(sym, "5m", datetime(2025, 1, 1, tzinfo=UTC), clock.now())[-1]
     assert last.ts == clock.now() - timedelta(minutes=5)
     assert q.last == last.close
+
+
+async def test_stream_and_headlines_share_one_clock() -> None:
+    """The stream jumps nights; headlines only wait, so a far-off headline never drags the
+    clock past bars the stream has not delivered yet (deterministic on a FakeClock)."""
+    import asyncio
+
+    sim = MarketSimulator(5, 300, date(2025, 12, 1))  # enough names for daily headlines
+    clock = FakeClock(datetime(2025, 12, 2, 15, 0, tzinfo=IST))
+    feed = SimulatedFeed(sim, clock, horizon_days=6)
+    bars, heads = [], []
+
+    async def take_bars() -> None:
+        async for bar in feed.stream(sim.symbols[:1]):
+            bars.append((bar.ts, clock.now()))
+            if len(bars) == 60:
+                return
+
+    async def take_heads() -> None:
+        async for h in feed.headlines():
+            heads.append((h.ts, clock.now()))
+
+    head_task = asyncio.create_task(take_heads())
+    await take_bars()
+    head_task.cancel()
+    lags = [now - (ts + timedelta(minutes=5)) for ts, now in bars]
+    assert min(lags) >= timedelta(0)
+    assert max(lags) <= timedelta(minutes=5)  # no bar delivered hours late
+    assert bars[-1][0].astimezone(IST).date() == date(2025, 12, 3)
+    assert heads  # a headline during that session (12:21 IST for this seed)
+    assert all(timedelta(0) <= now - ts <= timedelta(minutes=5) for ts, now in heads)
