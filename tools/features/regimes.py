@@ -46,6 +46,8 @@ def trailing_percentile(values: np.ndarray, lookback: int, min_periods: int) -> 
     NaN where the current value is NaN or fewer than `min_periods` finite values are in the window.
     """
     n = len(values)
+    if n == 0:
+        return np.zeros(0)
     padded = np.concatenate((np.full(lookback - 1, np.nan), values.astype(float)))
     win = sliding_window_view(padded, lookback)
     cur = values.astype(float)[:, None]

@@ -187,3 +187,13 @@ def test_config_rejects_inverted_thresholds():
         FeatureConfig(regime_low_pct=0.8, regime_high_pct=0.2)
     with pytest.raises(ValidationError):
         FeatureConfig(liquidity_high_inr=1, liquidity_medium_inr=2)
+
+
+def test_empty_or_all_bad_input_gives_an_empty_frame_with_every_column():
+    from tools.features.build import OUTPUT_COLUMNS
+
+    bars = make_bars([("X", "2024-01-01", 100, 101, 99, -1, 10)])
+    for frame in (bars, bars.iloc[:0]):
+        got = build_features(frame)
+        assert got.empty
+        assert tuple(got.columns) == OUTPUT_COLUMNS
