@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -19,7 +19,6 @@ from core.enums import AuditCategory
 from core.errors import DeskError
 from store.db import transaction
 from store.repos.market import upsert_bars, upsert_instruments
-from tools.market.calendar import NseCalendar
 from tools.market.importers import ImportReport, import_bars
 from tools.market.instruments import (
     default_aliases,
@@ -29,7 +28,7 @@ from tools.market.instruments import (
     load_equity_l,
     load_index_constituents,
 )
-from tools.market.simulator import MarketSimulator
+from tools.market.simulator import MarketSimulator, start_for_history
 
 console = Console()
 cli = typer.Typer(
@@ -234,8 +233,5 @@ def simulate(
 
 
 def _first_session(c: Container, days: int) -> date:
-    """The first of `days` sessions that end at the last session before the clock's today."""
-    cal = NseCalendar()
-    today = to_ist(c.clock.now()).date()
-    span = cal.sessions(today - timedelta(days=days * 2 + 30), today - timedelta(days=1))
-    return span[-days]
+    """History that ends the session before the clock's today (the feed carries on from there)."""
+    return start_for_history(days, to_ist(c.clock.now()).date())

@@ -208,6 +208,14 @@ class MarketSimulator:
         return self._long_frame(stamps, bars)
 
 
+def start_for_history(n_days: int, before: date, calendar: NseCalendar | None = None) -> date:
+    """The first of the n_days sessions that end just before `before`, so a simulator started
+    there has exactly n_days of history before that day and carries on into it."""
+    cal = calendar or NseCalendar()
+    span = cal.sessions(before - timedelta(days=n_days * 2 + 30), before - timedelta(days=1))
+    return span[-n_days]
+
+
 def synthetic_universe(n: int) -> list[Instrument]:
     """The shipped NIFTY 50 names first, then SIM0001... spread over ten NSE sectors."""
     base = default_universe()[:n]

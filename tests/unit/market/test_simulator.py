@@ -191,3 +191,13 @@ def test_headlines_for_a_prefix_and_intraday_jump_timing() -> None:
         one = bars[bars["symbol"] == s.symbols[ev.stock]].reset_index(drop=True)
         moves = np.log(one["close"] / one["open"]).abs()
         assert ev.minute // 5 in set(moves.nlargest(3).index)  # the jump lands at its minute
+
+
+def test_start_for_history_ends_the_session_before() -> None:
+    from tools.market.simulator import start_for_history
+
+    first = start_for_history(10, date(2025, 12, 26))
+    sim = MarketSimulator(1, 2, first)
+    days = sim.sessions(11)
+    assert days[9] == date(2025, 12, 24)  # 25 Dec is a holiday
+    assert days[10] == date(2025, 12, 26)
