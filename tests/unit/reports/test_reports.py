@@ -77,9 +77,7 @@ def test_eod_figures_match_the_worked_day(db, seeded: int) -> None:  # type: ign
     assert (counts["REJECTED"], counts["EXPIRED"], counts["CREATED"]) == (1, 1, 4)
     # TCS lost 50 + 22 fees, INFY won: 1 of 2 closed trades
     assert (r.wins, r.closed_trades, r.hit_rate) == (1, 2, 0.5)
-
-
-def test_eod_for_an_earlier_day_only_sees_that_day(db, seeded: int) -> None:  # type: ignore[no-untyped-def]
+    # an earlier day (replay) only sees that day
     with db.sessions() as s:
         r = build_eod(s, seeded, date(2025, 12, 10), simulated=False)
     assert r.realised_gross_inr == Decimal("-50.00")
@@ -124,17 +122,13 @@ def test_generate_stores_markdown_pdf_and_audits(db, seeded: int, clock: FakeClo
     assert "HDFCBANK" in text
     assert len(entries) == 2
     assert "SIMULATED" in telegram_summary(view)
-
-
-def test_generate_monthly_is_keyed_on_the_first_of_the_month(
-    db, seeded: int, clock: FakeClock
-) -> None:  # type: ignore[no-untyped-def]
+    # a monthly report is keyed on the first of its month
     with transaction(db.sessions) as s:
-        view = generate_report(s, AuditLog(clock), clock, "monthly", DAY, seeded, simulated=False)
-    assert view.report_date == date(2025, 12, 1)
-    assert "SIMULATED" not in view.markdown
+        month = generate_report(s, audit, clock, "monthly", DAY, seeded, simulated=False)
+    assert month.report_date == date(2025, 12, 1)
+    assert "SIMULATED" not in month.markdown
     with db.sessions() as s:
-        assert [r.id for r in list_reports(s, {seeded})] == [view.id]
+        assert [r.kind for r in list_reports(s, {seeded})] == ["EOD", "MONTHLY"]
         assert list_reports(s, {seeded + 99}) == []
 
 
