@@ -134,7 +134,7 @@ def _print_scorecard(summary: dict[str, Any]) -> None:
                       _fmt(s.get("hit_rate"), True), _fmt(p["cagr_pct"]), _fmt(p["sharpe"]),
                       _fmt(p["sortino"]), _fmt(p["max_drawdown_pct"]),
                       _fmt(p["turnover_x_per_year"]))
-    console.print(table)
+    Console(width=max(console.width, 160)).print(table)
 
 
 @signals_cli.command("train")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -74,11 +74,14 @@ def simulate(
     lo, hi = np.searchsorted(days, _ns(start)), np.searchsorted(days, _ns(end))
     entry_day = row_day[trades["entry_idx"].to_numpy(dtype=np.int64)]
     order = np.lexsort((-trades["quality"].to_numpy(dtype=float), entry_day))
-    recs = trades.iloc[order][list(TRADE_COLUMNS)].to_dict("records")
+    recs = cast(list[dict[str, Any]],
+                trades.iloc[order][list(TRADE_COLUMNS)].to_dict("records"))
     by_day: dict[int, list[dict[str, Any]]] = {}
     for rec, d in zip(recs, entry_day[order], strict=True):
         by_day.setdefault(int(d), []).append(rec)
-    cash, held, done = sizing.capital_inr, [], []
+    cash = sizing.capital_inr
+    held: list[_Open] = []
+    done: list[dict[str, object]] = []
     skipped = {"no_slot": 0, "held": 0, "too_small": 0}
     traded = 0.0
     eq, inv = np.empty(hi - lo), np.empty(hi - lo)

@@ -217,4 +217,6 @@ def _block_signals(prep: Prepared, pred: pd.DataFrame, mask: np.ndarray,
     sig = pd.concat([rules, ml], ignore_index=True)
     sig = sig[sig["entry_idx"] == sig["row"] + 1]  # enterable at the next open
     scores = pred.set_index("row").loc[sig["row"], ["p_tp", "p_sl", "edge_pct"]]
-    return pd.concat([sig.reset_index(drop=True), scores.reset_index(drop=True)], axis=1)
+    out: pd.DataFrame = pd.concat([sig.reset_index(drop=True), scores.reset_index(drop=True)],
+                                  axis=1)
+    return out

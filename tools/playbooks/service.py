@@ -54,9 +54,9 @@ def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     for key, (lo, hi) in LIMITS.items():
         out[key] = _bounded(values.get(key), key, lo, hi)
     out["tranche_plan"] = _tranches(values.get("tranche_plan") or [])
-    out["pause_smallcap"] = bool(values.get("pause_smallcap") or False)
-    out["pause_duration_hours"] = _pause_hours(values.get("pause_duration_hours"),
-                                               out["pause_smallcap"])
+    pause = bool(values.get("pause_smallcap") or False)
+    out["pause_smallcap"] = pause
+    out["pause_duration_hours"] = _pause_hours(values.get("pause_duration_hours"), pause)
     out["rotate_exposure_sectors"] = _sectors(values.get("rotate_exposure_sectors") or [])
     stance = values.get("stance")
     if stance is not None and stance not in {s.value for s in Stance}:

@@ -84,8 +84,8 @@ def price_arrays(f: pd.DataFrame) -> PriceArrays:
     change = np.r_[sym[1:] != sym[:-1], True] if n else np.zeros(0, dtype=bool)
     ends = np.flatnonzero(change)
     end_idx = np.repeat(ends, np.diff(np.r_[-1, ends])) if n else np.zeros(0, dtype=np.int64)
-    cols = [f[c].to_numpy(dtype=np.float64) for c in ("open", "high", "low", "close")]
-    return PriceArrays(*cols, end_idx=end_idx.astype(np.int64))
+    o, h, lo, c = (f[c].to_numpy(dtype=np.float64) for c in ("open", "high", "low", "close"))
+    return PriceArrays(o, h, lo, c, end_idx=end_idx.astype(np.int64))
 
 
 def label_rows(

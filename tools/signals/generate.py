@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -63,8 +63,10 @@ def generate_candidates(
         return []
     sig = _score(sig, pred)
     assessed = artefact.meta.assess(meta_frame(frame, sig))
+    sig_recs = cast(list[dict[str, Any]], sig.to_dict("records"))
+    meta_recs = cast(list[dict[str, Any]], assessed.to_dict("records"))
     return [_persist(session, clock, artefact, frame, s, a, event)
-            for s, a in zip(sig.to_dict("records"), assessed.to_dict("records"), strict=True)]
+            for s, a in zip(sig_recs, meta_recs, strict=True)]
 
 
 def candidates_for_event(session: Session, clock: Clock, artefact: Artefact,
@@ -152,7 +154,7 @@ def _bullets(s: dict[str, Any], row: pd.Series, art: Artefact,
                 f"tag {event.tag.stance} (confidence {event.tag.confidence or 0:.2f}): "
                 f"{event.tag.rationale or ''}".strip(),
                 f"gap so far {float(row['gap_percent']):+.1f}%, ATR {row['atr_percent']:.1f}%"]
-    return thesis(str(s["strategy"]), int(s["direction"]), row.to_dict())
+    return thesis(str(s["strategy"]), int(s["direction"]), {str(k): v for k, v in row.items()})
 
 
 def _evidence(view: SignalView, event: EventView | None) -> tuple[EvidenceLink, ...]:
@@ -176,7 +178,7 @@ def _candidate(session: Session, view: SignalView, row: pd.Series, a: dict[str, 
     tag = event.tag if event else None
     return Candidate(
         signal_id=view.id, symbol=view.symbol, exchange=view.exchange or "NSE",
-        direction=Direction(view.direction), strategy=view.strategy or "",
+        direction=Direction(str(view.direction)), strategy=view.strategy or "",
         edge_pct=float(view.edge or 0.0), tp_probability=float(view.tp_probability or 0.0),
         sl_probability=float(view.sl_probability or 0.0),
         quality_score=float(a["quality_score"]), is_trustworthy=bool(a["is_trustworthy"]),

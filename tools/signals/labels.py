@@ -72,7 +72,7 @@ class PriceArrays:
         n = len(arrs[0])
         if any(len(a) != n for a in arrs):
             raise ValidationError("open/high/low/close lengths differ", field="prices")
-        return cls(*arrs, end_idx=np.full(n, n - 1, dtype=np.int64))
+        return cls(arrs[0], arrs[1], arrs[2], arrs[3], end_idx=np.full(n, n - 1, dtype=np.int64))
 
 
 def triple_barrier(
