@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,17 @@ Check = Callable[[Candidate, FilterContext], str | None]
 
 def sector_of(c: Candidate, ref: InstrumentRef) -> str | None:
     return c.sector or ref.sector
+
+
+_NUMERIC = ("edge_pct", "tp_probability", "sl_probability", "quality_score", "atr",
+            "volatility_pct", "adv_inr")
+
+
+def _numbers(c: Candidate, _: FilterContext) -> str | None:
+    bad = [f for f in _NUMERIC if not math.isfinite(float(getattr(c, f)))]
+    if not c.ref_price.is_finite() or c.ref_price <= 0:
+        bad.append("ref_price")
+    return f"data: {', '.join(bad)} not a usable number" if bad else None
 
 
 def _expired(c: Candidate, x: FilterContext) -> str | None:
@@ -115,7 +127,7 @@ def _held(c: Candidate, x: FilterContext) -> str | None:
     return f"already held or carded: {c.symbol}" if c.symbol in x.book.symbols else None
 
 
-CHECKS: tuple[Check, ...] = (_expired, _trust, _horizon, _short, _liquidity, _market_cap,
+CHECKS: tuple[Check, ...] = (_numbers, _expired, _trust, _horizon, _short, _liquidity, _market_cap,
                              _banned, _blackout, _strategy, _held)
 
 

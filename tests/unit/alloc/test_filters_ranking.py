@@ -31,6 +31,8 @@ def _why(c, m=None, b=None, ref=None, cal=None, pb=None):
     (candidate(expires_at=NOW), mandate(), "expired"),
     (candidate(direction=Direction.SHORT, horizon_days=3), mandate(), "short"),
     (candidate(), mandate(min_market_cap=Decimal("50000")), "market cap"),
+    (candidate(adv_inr=float("nan")), mandate(), "data: adv_inr"),
+    (candidate(ref_price=Decimal("0")), mandate(), "data: ref_price"),
 ])
 def test_each_rule_names_its_reason(cand, mand, expected):
     assert expected in (_why(cand, mand) or "")
