@@ -174,8 +174,9 @@ def find_segments(df: pd.DataFrame, config: FeatureConfig, quality: DataQuality)
         hole[1:] = (ts[1:] - ts[:-1]) > config.max_gap_days * NS_PER_DAY
         jump &= ~start
         hole &= ~start & ~jump
-        quality.segment_breaks["split_sized_jump"] += int(jump.sum())
-        quality.segment_breaks["data_hole"] += int(hole.sum())
+        for reason, mask in (("split_sized_jump", jump), ("data_hole", hole)):
+            if mask.any():
+                quality.segment_breaks[reason] += int(mask.sum())
         start = start | jump | hole
     starts = np.flatnonzero(start)
     ends = np.append(starts[1:], n).astype(np.int64)
