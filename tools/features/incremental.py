@@ -67,6 +67,20 @@ class IncrementalFeatures:
         seed_state(inc, bars)
         return inc
 
+    def vix_series(self) -> pd.Series | None:
+        """India VIX closes known so far, keyed by int session day (None when there are none)."""
+        return pd.Series(self._vix, dtype=float) if self._vix else None
+
+    def seed_symbol(self, key: tuple[str, str], state: SymbolState) -> None:
+        """Install a warmed symbol state (see wilder.seed_state)."""
+        self._symbols[key] = state
+
+    def seed_market(self, finalised: list[tuple[float, float]], day: int, day_rvs: list[float],
+                    regime: str | None) -> None:
+        """Install the market state: finalised session measures and the open session's values."""
+        self._measures.extend(finalised)
+        self._day, self._day_rvs, self._regime = day, day_rvs, regime
+
     def set_vix(self, day: pd.Timestamp | Any, value: float) -> None:
         """Record India VIX's close for a session date (used when that session is finalised)."""
         self._vix[int(vix_by_day(pd.Series([value], index=[day])).index[0])] = float(value)

@@ -147,11 +147,12 @@ def seed_state(inc: IncrementalFeatures, bars: pd.DataFrame) -> None:
     _seed_symbols(inc, df, seg.starts, seg.ends)
     days = session_dates(df["ts"])
     rv = np.asarray(tech["realized_vol_20d"], dtype=float)
-    measures = market_measures(days, rv, pd.Series(inc._vix) if inc._vix else None)
-    inc._measures.extend(measures.iloc[:-1][["rv", "vix"]].itertuples(index=False, name=None))
-    inc._day = int(measures.index[-1])
-    inc._day_rvs = rv[days == inc._day].tolist()
-    inc._regime = session_regimes(measures, cfg).iloc[-1]
+    measures = market_measures(days, rv, inc.vix_series())
+    last_day = int(measures.index[-1])
+    inc.seed_market(
+        finalised=list(measures.iloc[:-1][["rv", "vix"]].itertuples(index=False, name=None)),
+        day=last_day, day_rvs=rv[days == last_day].tolist(),
+        regime=session_regimes(measures, cfg).iloc[-1])
 
 
 def _seed_symbols(inc: IncrementalFeatures, df: pd.DataFrame, starts: np.ndarray,
@@ -171,7 +172,7 @@ def _seed_symbols(inc: IncrementalFeatures, df: pd.DataFrame, starts: np.ndarray
             st.returns.extend(np.log(c[a + 1:b1] / c[a:b1 - 1]).tolist())
             _seed_wilder(st, h[a:b1], lo[a:b1], c[a:b1], inc.config)
         key = (str(df["symbol"].iat[b0]), str(df["exchange"].iat[b0]))
-        inc._symbols[key] = st
+        inc.seed_symbol(key, st)
 
 
 def _seed_wilder(st: SymbolState, h: np.ndarray, lo: np.ndarray, c: np.ndarray,
