@@ -189,9 +189,12 @@ def _row(session: Session, event_id: int) -> EventRow:
 def mark_processed(
     session: Session, event_id: int, processed_at: datetime | None = None, *,
     symbols: Sequence[str] | None = None, event_type: str | None = None,
+    content: str | None = None,
 ) -> None:
-    """Mark an event PROCESSED, optionally recording the linked symbols and the event type."""
+    """Mark an event PROCESSED, optionally recording symbols, type and enriched content."""
     row = _row(session, event_id)
+    if content is not None:
+        row.normalized_content = content
     row.processing_status = ProcessingStatus.PROCESSED.value
     row.processed_at = ensure_utc(processed_at) if processed_at else row.processed_at
     row.failure_reason = None

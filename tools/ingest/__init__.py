@@ -1,0 +1,1 @@
+"""Own ingestion: feed clients, artifact extraction, normalisation, dedup, priority, pipeline."""
