@@ -86,6 +86,10 @@ def page_user(request: Request, container: ContainerDep, session: SessionDep) ->
             user = None
         if user is not None and user.is_active:
             return user
+    if request.headers.get("hx-request"):  # a polled fragment: send the whole page to sign-in
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "sign in first", headers={"HX-Redirect": "/login"}
+        )
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     raise HTTPException(
         status.HTTP_303_SEE_OTHER,

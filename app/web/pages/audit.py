@@ -43,14 +43,25 @@ FEATURE_FIELDS = (
 )
 
 
-def _entries(session: Any, card: Any) -> list[AuditEntry]:
-    """Every audit entry about the card, its signal and its triggering event, in chain order."""
-    found = {e.seq: e for e in entries_for(session, trade_card_id=card.id)}
-    if card.signal_id:
-        found.update({e.seq: e for e in entries_for(session, signal_id=card.signal_id)})
-    if card.event_id:
-        found.update({e.seq: e for e in entries_for(session, event_id=card.event_id)})
-    return [found[k] for k in sorted(found)]
+def _entries(session: Any, card: Any) -> tuple[list[AuditEntry], dict[str, AuditEntry]]:
+    """Every audit entry about the card, its signal and its triggering event, in chain order,
+    and the entry that recorded each step (event, signal, card, decision, execution)."""
+    own = entries_for(session, trade_card_id=card.id)
+    by_signal = entries_for(session, signal_id=card.signal_id) if card.signal_id else []
+    by_event = entries_for(session, event_id=card.event_id) if card.event_id else []
+    found = {e.seq: e for e in [*own, *by_signal, *by_event]}
+    steps: dict[str, AuditEntry] = {}
+    for name, pool, pick in (
+        ("event", by_event, lambda e: True),
+        ("signal", by_signal, lambda e: e.trade_card_id is None),
+        ("card", own, lambda e: e.action_type == "CARD_CREATED"),
+        ("decision", own, lambda e: e.action_category == "APPROVAL"),
+        ("execution", own, lambda e: e.action_category == "EXECUTION"),
+    ):
+        match = next((e for e in pool if pick(e)), None)
+        if match is not None:
+            steps[name] = match
+    return [found[k] for k in sorted(found)], steps
 
 
 def _fills(session: Any, orders: list[Any]) -> list[Any]:
@@ -85,13 +96,15 @@ def card_timeline(
         return error_page(request, exc, user, session)
     orders = orders_repo.for_card(session, card_id)
     position = positions_repo.for_card(session, card_id)
+    entries, steps = _entries(session, card)
     return render(
         request,
         "audit_card.html",
         user,
         session,
         card=card,
-        entries=_entries(session, card),
+        entries=entries,
+        steps=steps,
         orders=[orders_repo.order_view(o) for o in orders],
         fills=_fills(session, orders),
         position=position_line(position) if position else None,

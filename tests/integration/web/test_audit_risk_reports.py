@@ -6,21 +6,28 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from store.models import KillSwitchRow, ReportRow
+from store.audit import entries_for
+from store.models import KillSwitchRow, ReportRow, TradeCardRow
 from tests.integration.web.conftest import OTHER_PASSWORD, Web
 
 
 def test_audit_timeline_shows_each_step_with_its_hash_and_verifies(web: Web) -> None:
     web.login()
+    with web.container.sessions() as s:
+        card_hash = s.get(TradeCardRow, web.card_id).card_hash  # type: ignore[union-attr]
+    web.client.post(
+        f"/cards/{web.card_id}/decide",
+        data={"action": "approve", "card_hash": card_hash, "csrf_token": web.csrf()},
+    )
     html = web.client.get(f"/audit/cards/{web.card_id}").text
     assert 'id="timeline"' in html
-    assert "CARD_CREATED" in html
     assert "offline judge" in html
     with web.container.sessions() as s:
-        from store.audit import entries_for
-
-        created = entries_for(s, trade_card_id=web.card_id)[0]
-    assert created.row_hash in html
+        created, approved = entries_for(s, trade_card_id=web.card_id)[:2]
+    assert (created.action_type, approved.action_type) == ("CARD_CREATED", "CARD_APPROVED")
+    assert f"recorded as audit seq {created.seq} · CARD_CREATED" in html
+    assert f"recorded as audit seq {approved.seq} · CARD_APPROVED" in html
+    assert html.count(approved.row_hash) >= 2  # its step and its place in the chain
     ok = web.client.post("/audit/verify", headers={"x-csrf-token": web.csrf()})
     assert ok.status_code == 200
     assert "Chain verified" in ok.text
