@@ -40,9 +40,11 @@ def bench(url: str, label: str) -> None:
         with transaction(sessions) as session:
             report = import_bars(session, [DATA])
         secs, cpu = time.perf_counter() - started, time.process_time() - cpu0
-        print(f"{label:9s} {run:13s} {report.rows_read:,} rows read, {report.inserted:,} inserted,"
-              f" {report.duplicates:,} duplicates in {secs:.2f} s = {report.rows_read / secs:,.0f}"
-              f" rows/s (client CPU {cpu:.2f} s)")
+        print(
+            f"{label:9s} {run:13s} {report.rows_read:,} rows read, {report.inserted:,} inserted,"
+            f" {report.duplicates:,} duplicates in {secs:.2f} s = {report.rows_read / secs:,.0f}"
+            f" rows/s (client CPU {cpu:.2f} s)"
+        )
     engine.dispose()
 
 
@@ -53,8 +55,9 @@ def bench_postgres(base_url: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        bench(make_url(base_url).set(database=name).render_as_string(hide_password=False),
-              "postgres")
+        bench(
+            make_url(base_url).set(database=name).render_as_string(hide_password=False), "postgres"
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -66,8 +69,10 @@ def bench_simulator() -> None:
         started, cpu0 = time.perf_counter(), time.process_time()
         frame = MarketSimulator(7, 2000, date(2016, 1, 1)).daily_bars(2500)
         secs, cpu = time.perf_counter() - started, time.process_time() - cpu0
-        print(f"simulator {label}: 2,000 symbols x 2,500 sessions = {len(frame):,} bars in "
-              f"{secs:.2f} s (CPU {cpu:.2f} s)")
+        print(
+            f"simulator {label}: 2,000 symbols x 2,500 sessions = {len(frame):,} bars in "
+            f"{secs:.2f} s (CPU {cpu:.2f} s)"
+        )
 
 
 def main() -> None:
