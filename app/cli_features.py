@@ -31,16 +31,23 @@ from tools.features.nse_files import (
 from tools.features.technical import DataQuality
 
 console = Console()
-cli = typer.Typer(help="Feature builder: technical, regime, derivatives and flow features.",
-                  no_args_is_help=True)
+cli = typer.Typer(
+    help="Feature builder: technical, regime, derivatives and flow features.", no_args_is_help=True
+)
 WRITE_BATCH = 20_000
 # Calendar days of bars loaded before --since so every window (252-session regime) is warm.
 WARM_UP_DAYS = 400
 
-UniverseOpt = Annotated[str | None, typer.Option(
-    "--universe", help="comma-separated symbols; default every symbol with bars")]
-SinceOpt = Annotated[str | None, typer.Option(
-    "--since", help="YYYY-MM-DD: store features from this session on (history still warms up)")]
+UniverseOpt = Annotated[
+    str | None,
+    typer.Option("--universe", help="comma-separated symbols; default every symbol with bars"),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="YYYY-MM-DD: store features from this session on (history still warms up)"
+    ),
+]
 
 
 def _container() -> Container:
@@ -77,23 +84,41 @@ def _derivatives(fo_dir: Path | None, snapshots: Path | None) -> pd.DataFrame | 
 def build(
     universe: UniverseOpt = None,
     since: SinceOpt = None,
-    fo_dir: Annotated[Path | None, typer.Option(
-        "--fo-dir", exists=True, help="NSE F&O archive with YYYY-MM-DD folders")] = None,
-    option_snapshots: Annotated[Path | None, typer.Option(
-        "--option-snapshots", exists=True, help="NIFTY option-chain snapshot CSV")] = None,
-    vix: Annotated[Path | None, typer.Option(
-        "--vix", exists=True, help="India VIX daily CSV or index snapshot CSV")] = None,
+    fo_dir: Annotated[
+        Path | None,
+        typer.Option("--fo-dir", exists=True, help="NSE F&O archive with YYYY-MM-DD folders"),
+    ] = None,
+    option_snapshots: Annotated[
+        Path | None,
+        typer.Option("--option-snapshots", exists=True, help="NIFTY option-chain snapshot CSV"),
+    ] = None,
+    vix: Annotated[
+        Path | None,
+        typer.Option("--vix", exists=True, help="India VIX daily CSV or index snapshot CSV"),
+    ] = None,
 ) -> None:
     """Compute features for the universe's daily bars and upsert them into `features`."""
     c = _container()
     start = _since(since)
     symbols = [s.strip() for s in universe.split(",") if s.strip()] if universe else None
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-                "{task.completed}/{task.total}"), TimeElapsedColumn(), console=console) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
             task = bar.add_task("loading bars", total=3)
-            frame, quality = _compute(c, symbols, start, fo_dir, option_snapshots, vix,
-                                      lambda d: bar.update(task, advance=1, description=d))
+            frame, quality = _compute(
+                c,
+                symbols,
+                start,
+                fo_dir,
+                option_snapshots,
+                vix,
+                lambda d: bar.update(task, advance=1, description=d),
+            )
             written = _store(c, frame, bar)
     except DeskError as exc:
         _fail(str(exc))
@@ -102,9 +127,15 @@ def build(
         console.print(f"data quality: {quality.as_dict()}")
 
 
-def _compute(c: Container, symbols: list[str] | None, start: datetime | None,
-             fo_dir: Path | None, snapshots: Path | None, vix_path: Path | None,
-             step: Callable[[str], object]) -> tuple[pd.DataFrame, DataQuality]:
+def _compute(
+    c: Container,
+    symbols: list[str] | None,
+    start: datetime | None,
+    fo_dir: Path | None,
+    snapshots: Path | None,
+    vix_path: Path | None,
+    step: Callable[[str], object],
+) -> tuple[pd.DataFrame, DataQuality]:
     load_from = start - timedelta(days=WARM_UP_DAYS) if start else None
     with c.sessions() as s:
         bars = load_bars_frame(s, symbols, start=load_from)
@@ -116,8 +147,14 @@ def _compute(c: Container, symbols: list[str] | None, start: datetime | None,
     vix = load_vix_daily(vix_path) if vix_path else None
     step("computing features")
     quality = DataQuality()
-    frame = build_features(bars, FeatureConfig(), flows=flows if len(flows) else None,
-                           derivatives=derivatives, vix=vix, quality=quality)
+    frame = build_features(
+        bars,
+        FeatureConfig(),
+        flows=flows if len(flows) else None,
+        derivatives=derivatives,
+        vix=vix,
+        quality=quality,
+    )
     if start is not None:
         frame = frame[frame["ts"] >= pd.Timestamp(start).tz_convert(UTC)]
     step("features computed")
@@ -128,7 +165,7 @@ def _store(c: Container, frame: pd.DataFrame, bar: Progress) -> int:
     task = bar.add_task("writing features", total=len(frame))
     written = 0
     for i in range(0, len(frame), WRITE_BATCH):
-        chunk = frame.iloc[i:i + WRITE_BATCH]
+        chunk = frame.iloc[i : i + WRITE_BATCH]
         with transaction(c.sessions) as s:
             written += write_features(s, chunk, c.clock)
         bar.update(task, advance=len(chunk))
@@ -163,8 +200,10 @@ def flows_fetch(base_url: Annotated[str, typer.Option(help="NSE host")] = NSE_BA
 
 
 @cli.command("show")
-def show(symbols: Annotated[str, typer.Argument(help="comma-separated symbols")],
-         as_of: Annotated[str | None, typer.Option(help="ISO time; default now")] = None) -> None:
+def show(
+    symbols: Annotated[str, typer.Argument(help="comma-separated symbols")],
+    as_of: Annotated[str | None, typer.Option(help="ISO time; default now")] = None,
+) -> None:
     """Print the latest stored features of some symbols as of a time (no look-ahead)."""
     c = _container()
     when = c.clock.now() if as_of is None else datetime.fromisoformat(as_of)
@@ -172,13 +211,31 @@ def show(symbols: Annotated[str, typer.Argument(help="comma-separated symbols")]
         when = when.replace(tzinfo=IST)
     with c.sessions() as s:
         frame = features_as_of(s, when, [x.strip() for x in symbols.split(",")])
-    table = Table("symbol", "as of (IST)", "close", "mom 20d %", "RSI", "ATR %", "vol %",
-                  "regime", "liquidity", "source")
+    table = Table(
+        "symbol",
+        "as of (IST)",
+        "close",
+        "mom 20d %",
+        "RSI",
+        "ATR %",
+        "vol %",
+        "regime",
+        "liquidity",
+        "source",
+    )
     for r in frame.itertuples():
-        table.add_row(r.symbol, r.timestamp.tz_convert(IST).strftime("%Y-%m-%d %H:%M"),
-                      _fmt(r.close), _fmt(r.momentum_20d), _fmt(r.rsi_14), _fmt(r.atr_percent),
-                      _fmt(r.realized_vol_20d), str(r.regime_label), str(r.liquidity_regime),
-                      str(r.data_source))
+        table.add_row(
+            r.symbol,
+            r.timestamp.tz_convert(IST).strftime("%Y-%m-%d %H:%M"),
+            _fmt(r.close),
+            _fmt(r.momentum_20d),
+            _fmt(r.rsi_14),
+            _fmt(r.atr_percent),
+            _fmt(r.realized_vol_20d),
+            str(r.regime_label),
+            str(r.liquidity_regime),
+            str(r.data_source),
+        )
     console.print(table)
 
 

@@ -75,8 +75,9 @@ def run_pandas_loop(bars: pd.DataFrame) -> None:
         f["atr_percent"] = f["atr_14d"] / c * 100
         f["realized_vol_20d"] = np.log(c / prev).rolling(20).std() * np.sqrt(252) * 100
         f["adv_20d_inr"] = (c * g["volume"]).rolling(20).mean()
-        f["liquidity_regime"] = np.select([f["adv_20d_inr"] >= 1e9, f["adv_20d_inr"] >= 1e8],
-                                          ["HIGH", "MEDIUM"], "LOW")
+        f["liquidity_regime"] = np.select(
+            [f["adv_20d_inr"] >= 1e9, f["adv_20d_inr"] >= 1e8], ["HIGH", "MEDIUM"], "LOW"
+        )
         out.append(f)
     pd.concat(out)
 
@@ -92,8 +93,17 @@ def child(variant: str, path: str, repeat: int) -> None:
         t0 = time.perf_counter()
         VARIANTS[variant](bars)
         times.append(time.perf_counter() - t0)
-    print(json.dumps({"best_s": min(times), "peak_mb": _rss_mb(), "extra_mb": _rss_mb() - base,
-                      "rows": len(bars), "symbols": int(bars["symbol"].nunique())}))
+    print(
+        json.dumps(
+            {
+                "best_s": min(times),
+                "peak_mb": _rss_mb(),
+                "extra_mb": _rss_mb() - base,
+                "rows": len(bars),
+                "symbols": int(bars["symbol"].nunique()),
+            }
+        )
+    )
 
 
 def _measure(variant: str, path: Path, repeat: int) -> dict[str, float]:
@@ -114,9 +124,11 @@ def _datasets(tmp: Path, symbols: int, days: int) -> dict[str, Path]:
     t0 = time.perf_counter()
     sim = MarketSimulator(7, symbols, date(2015, 1, 1)).daily_bars(days)
     print(f"simulated {symbols} x {days} bars in {time.perf_counter() - t0:.1f} s")
-    paths = {f"simulated {symbols}x{days}": tmp / "sim.pkl",
-             "NIFTY 50 upstox 2020-23": tmp / "upstox.pkl",
-             "NIFTY 50 yahoo 1991-2023": tmp / "yf.pkl"}
+    paths = {
+        f"simulated {symbols}x{days}": tmp / "sim.pkl",
+        "NIFTY 50 upstox 2020-23": tmp / "upstox.pkl",
+        "NIFTY 50 yahoo 1991-2023": tmp / "yf.pkl",
+    }
     sim.to_pickle(paths[f"simulated {symbols}x{days}"])
     _real_bars("upstox_nifty50_daily_2020_2025.csv.gz").to_pickle(paths["NIFTY 50 upstox 2020-23"])
     _real_bars("yf_nifty50_daily_1991_2024.csv.gz").to_pickle(paths["NIFTY 50 yahoo 1991-2023"])
@@ -138,8 +150,9 @@ def main() -> None:
     variants = [v for v in VARIANTS if not (args.skip_pandas and v == "pandas_loop")]
     with tempfile.TemporaryDirectory() as tmp:
         for name, path in _datasets(Path(tmp), args.symbols, args.days).items():
-            rows = {v: _measure(v, path, args.repeat if v != "pandas_loop" else 1)
-                    for v in variants}
+            rows = {
+                v: _measure(v, path, args.repeat if v != "pandas_loop" else 1) for v in variants
+            }
             _report(name, rows)
 
 
@@ -149,8 +162,10 @@ def _report(name: str, rows: dict[str, dict[str, float]]) -> None:
     print(f"  {'variant':<15}{'wall s':>9}{'peak MB':>10}{'extra MB':>10}{'s/indicator':>13}")
     for v, r in rows.items():
         n = FULL_INDICATORS if v != "talib_rsi_atr" else TALIB_INDICATORS
-        print(f"  {v:<15}{r['best_s']:>9.3f}{r['peak_mb']:>10.0f}{r['extra_mb']:>10.0f}"
-              f"{r['best_s'] / n:>13.4f}")
+        print(
+            f"  {v:<15}{r['best_s']:>9.3f}{r['peak_mb']:>10.0f}{r['extra_mb']:>10.0f}"
+            f"{r['best_s'] / n:>13.4f}"
+        )
     full, bare = rows["full"]["best_s"], rows["talib_rsi_atr"]["best_s"]
     ratio = (full / FULL_INDICATORS) / (bare / TALIB_INDICATORS)
     print(f"  full set per indicator / bare TA-Lib per indicator = {ratio:.2f}x (goal <= 2x)")

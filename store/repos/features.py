@@ -25,10 +25,27 @@ from store.audit import AuditLog
 from store.models.market import FeatureRow, MarketFlow
 
 VALUE_COLUMNS = (
-    "close", "momentum_5d", "momentum_10d", "momentum_20d", "atr_percent", "atr_14d", "rsi_14",
-    "gap_percent", "gap_filled", "realized_vol_20d", "adv_20d_inr", "iv_rank", "pcr",
-    "pcr_delta", "oi_change_percent", "futures_basis", "regime_label", "liquidity_regime",
-    "fpi_flow_5d", "dii_flow_5d", "data_source",
+    "close",
+    "momentum_5d",
+    "momentum_10d",
+    "momentum_20d",
+    "atr_percent",
+    "atr_14d",
+    "rsi_14",
+    "gap_percent",
+    "gap_filled",
+    "realized_vol_20d",
+    "adv_20d_inr",
+    "iv_rank",
+    "pcr",
+    "pcr_delta",
+    "oi_change_percent",
+    "futures_basis",
+    "regime_label",
+    "liquidity_regime",
+    "fpi_flow_5d",
+    "dii_flow_5d",
+    "data_source",
 )
 TEXT_COLUMNS = ("gap_filled", "regime_label", "liquidity_regime", "data_source")
 FLOAT_COLUMNS = tuple(c for c in VALUE_COLUMNS if c not in TEXT_COLUMNS)
@@ -84,8 +101,12 @@ def _feature_records(frame: pd.DataFrame, computed_at: datetime) -> list[dict[st
         if not isinstance(sym, str) or not sym:
             raise ValidationError(f"row {i}: symbol is missing", field="symbol")
         rec = {c: _clean(v) for c, v in zip(cols, values[i], strict=True)}
-        rec.update(symbol=sym, exchange=_clean(ex) or "NSE", timestamp=ts.to_pydatetime(),
-                   computed_at=computed_at)
+        rec.update(
+            symbol=sym,
+            exchange=_clean(ex) or "NSE",
+            timestamp=ts.to_pydatetime(),
+            computed_at=computed_at,
+        )
         if rec.get("gap_filled") is not None:
             rec["gap_filled"] = bool(rec["gap_filled"])
         out.append(rec)
@@ -108,16 +129,23 @@ def write_features(session: Session, frame: pd.DataFrame, clock: Clock | None = 
     stmt = insert(FeatureRow)
     stmt = stmt.on_conflict_do_update(
         index_elements=["symbol", "exchange", "timestamp"],
-        set_={c: getattr(stmt.excluded, c) for c in update_cols})
+        set_={c: getattr(stmt.excluded, c) for c in update_cols},
+    )
     for i in range(0, len(records), BATCH_ROWS):
-        session.execute(stmt, records[i:i + BATCH_ROWS])
+        session.execute(stmt, records[i : i + BATCH_ROWS])
     stamps = [r["timestamp"] for r in records]
     AuditLog(clock, service_name="features").append(
-        session, "features.write",
-        {"rows": len(records), "symbols": len({r["symbol"] for r in records}),
-         "first": min(stamps), "last": max(stamps),
-         "sources": sorted({str(r.get("data_source")) for r in records})},
-        category=AuditCategory.FEATURES)
+        session,
+        "features.write",
+        {
+            "rows": len(records),
+            "symbols": len({r["symbol"] for r in records}),
+            "first": min(stamps),
+            "last": max(stamps),
+            "sources": sorted({str(r.get("data_source")) for r in records}),
+        },
+        category=AuditCategory.FEATURES,
+    )
     return len(records)
 
 
@@ -136,24 +164,36 @@ def _columns() -> list[Any]:
     return [getattr(FeatureRow, c) for c in READ_COLUMNS]
 
 
-def features_as_of(session: Session, ts: datetime,
-                   symbols: Iterable[str] | None = None) -> pd.DataFrame:
+def features_as_of(
+    session: Session, ts: datetime, symbols: Iterable[str] | None = None
+) -> pd.DataFrame:
     """The latest row per (symbol, exchange) with timestamp <= ts, sorted by symbol."""
     ts = ensure_utc(ts)
-    latest = select(FeatureRow.symbol, FeatureRow.exchange,
-                    func.max(FeatureRow.timestamp).label("max_ts"))
+    latest = select(
+        FeatureRow.symbol, FeatureRow.exchange, func.max(FeatureRow.timestamp).label("max_ts")
+    )
     latest = latest.where(FeatureRow.timestamp <= ts)
     if symbols is not None:
         latest = latest.where(FeatureRow.symbol.in_(list(symbols)))
     sub = latest.group_by(FeatureRow.symbol, FeatureRow.exchange).subquery()
-    stmt = select(*_columns()).join(sub, and_(
-        FeatureRow.symbol == sub.c.symbol, FeatureRow.exchange == sub.c.exchange,
-        FeatureRow.timestamp == sub.c.max_ts)).order_by(FeatureRow.symbol, FeatureRow.exchange)
+    stmt = (
+        select(*_columns())
+        .join(
+            sub,
+            and_(
+                FeatureRow.symbol == sub.c.symbol,
+                FeatureRow.exchange == sub.c.exchange,
+                FeatureRow.timestamp == sub.c.max_ts,
+            ),
+        )
+        .order_by(FeatureRow.symbol, FeatureRow.exchange)
+    )
     return _frame(session, stmt)
 
 
-def feature_history(session: Session, symbols: Sequence[str] | None, start: datetime | None,
-                    end: datetime | None) -> pd.DataFrame:
+def feature_history(
+    session: Session, symbols: Sequence[str] | None, start: datetime | None, end: datetime | None
+) -> pd.DataFrame:
     """Rows with start <= timestamp <= end (None = open), sorted by symbol then timestamp."""
     stmt = select(*_columns())
     if symbols is not None:
@@ -171,33 +211,55 @@ def get_feature_row(session: Session, feature_id: int) -> FeatureSnapshot:
     if row is None:
         raise NotFound(f"feature row {feature_id} not found")
     values = {c: getattr(row, c) for c in VALUE_COLUMNS if c != "data_source"}
-    return FeatureSnapshot(id=row.id, symbol=row.symbol, exchange=row.exchange,
-                           timestamp=row.timestamp, values=values, data_source=row.data_source,
-                           computed_at=row.computed_at)
+    return FeatureSnapshot(
+        id=row.id,
+        symbol=row.symbol,
+        exchange=row.exchange,
+        timestamp=row.timestamp,
+        values=values,
+        data_source=row.data_source,
+        computed_at=row.computed_at,
+    )
 
 
 def write_flows(session: Session, records: Iterable[Any], clock: Clock | None = None) -> int:
     """Upsert daily flow records (attributes date, category, buy_cr, sell_cr, net_cr, source)."""
-    rows = [{"date": r.date, "category": r.category, "buy_cr": r.buy_cr, "sell_cr": r.sell_cr,
-             "net_cr": Decimal(r.net_cr), "source": r.source} for r in records]
+    rows = [
+        {
+            "date": r.date,
+            "category": r.category,
+            "buy_cr": r.buy_cr,
+            "sell_cr": r.sell_cr,
+            "net_cr": Decimal(r.net_cr),
+            "source": r.source,
+        }
+        for r in records
+    ]
     if not rows:
         return 0
     insert = _insert(session)
     stmt = insert(MarketFlow).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["date", "category"],
-        set_={c: getattr(stmt.excluded, c) for c in ("buy_cr", "sell_cr", "net_cr", "source")})
+        set_={c: getattr(stmt.excluded, c) for c in ("buy_cr", "sell_cr", "net_cr", "source")},
+    )
     session.execute(stmt)
     AuditLog(clock or LiveClock(), service_name="features").append(
-        session, "flows.write",
-        {"rows": len(rows), "first": min(r["date"] for r in rows),
-         "last": max(r["date"] for r in rows)},
-        category=AuditCategory.INGESTION)
+        session,
+        "flows.write",
+        {
+            "rows": len(rows),
+            "first": min(r["date"] for r in rows),
+            "last": max(r["date"] for r in rows),
+        },
+        category=AuditCategory.INGESTION,
+    )
     return len(rows)
 
 
-def load_flows(session: Session, start: date | None = None,
-               end: date | None = None) -> pd.DataFrame:
+def load_flows(
+    session: Session, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
     """Daily wide frame: date, fii_net_cr, dii_net_cr (floats, ₹ crore), sorted by date."""
     stmt = select(MarketFlow.date, MarketFlow.category, MarketFlow.net_cr)
     if start is not None:
@@ -209,5 +271,6 @@ def load_flows(session: Session, start: date | None = None,
         return pd.DataFrame(columns=["date", "fii_net_cr", "dii_net_cr"])
     long["net"] = long["net"].astype(float)
     wide = long.pivot_table(index="date", columns="category", values="net", aggfunc="last")
-    return pd.DataFrame({"date": wide.index, "fii_net_cr": wide.get("FII"),
-                         "dii_net_cr": wide.get("DII")}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"date": wide.index, "fii_net_cr": wide.get("FII"), "dii_net_cr": wide.get("DII")}
+    ).reset_index(drop=True)

@@ -60,8 +60,9 @@ class FakeNseFlowsServer:
                     return
                 with server._lock:
                     server.page_hits += 1
-                self._send(200, b"<html>FII/DII</html>", "text/html",
-                           {"Set-Cookie": f"{COOKIE}; Path=/"})
+                self._send(
+                    200, b"<html>FII/DII</html>", "text/html", {"Set-Cookie": f"{COOKIE}; Path=/"}
+                )
 
             def _api(self) -> None:
                 with server._lock:
@@ -75,8 +76,9 @@ class FakeNseFlowsServer:
                     return
                 self._send(200, json.dumps(server.report).encode(), "application/json")
 
-            def _send(self, status: int, body: bytes, ctype: str,
-                      headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))

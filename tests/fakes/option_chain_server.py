@@ -14,27 +14,59 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-ERRORS = {401: ("UDAPI100050", "Invalid token used to access API"),
-          400: ("UDAPI1087", "Invalid instrument key"),
-          429: ("UDAPI10005", "Too Many Request Sent"),
-          500: ("UDAPI100500", "Something went wrong")}
+ERRORS = {
+    401: ("UDAPI100050", "Invalid token used to access API"),
+    400: ("UDAPI1087", "Invalid instrument key"),
+    429: ("UDAPI10005", "Too Many Request Sent"),
+    500: ("UDAPI100500", "Something went wrong"),
+}
 
 
-def strike(strike_price: float, spot: float, call_oi: float, put_oi: float, call_iv: float,
-           put_iv: float, expiry: str = "2025-12-23",
-           underlying: str = "NSE_INDEX|Nifty 50") -> dict[str, Any]:
+def strike(
+    strike_price: float,
+    spot: float,
+    call_oi: float,
+    put_oi: float,
+    call_iv: float,
+    put_iv: float,
+    expiry: str = "2025-12-23",
+    underlying: str = "NSE_INDEX|Nifty 50",
+) -> dict[str, Any]:
     """One per-strike object with the documented fields."""
+
     def side(oi: float, iv: float, kind: str) -> dict[str, Any]:
-        return {"instrument_key": f"NSE_FO|{int(strike_price)}{kind}",
-                "market_data": {"ltp": 10.0, "volume": 1000, "oi": oi, "close_price": 9.5,
-                                "bid_price": 9.9, "bid_qty": 75, "ask_price": 10.1,
-                                "ask_qty": 75, "prev_oi": oi * 0.9},
-                "option_greeks": {"vega": 5.1, "theta": -3.2, "gamma": 0.001, "delta": 0.5,
-                                  "iv": iv, "pop": 48.0}}
-    return {"expiry": expiry, "pcr": put_oi / call_oi if call_oi else 0.0,
-            "strike_price": strike_price, "underlying_key": underlying,
-            "underlying_spot_price": spot, "call_options": side(call_oi, call_iv, "CE"),
-            "put_options": side(put_oi, put_iv, "PE")}
+        return {
+            "instrument_key": f"NSE_FO|{int(strike_price)}{kind}",
+            "market_data": {
+                "ltp": 10.0,
+                "volume": 1000,
+                "oi": oi,
+                "close_price": 9.5,
+                "bid_price": 9.9,
+                "bid_qty": 75,
+                "ask_price": 10.1,
+                "ask_qty": 75,
+                "prev_oi": oi * 0.9,
+            },
+            "option_greeks": {
+                "vega": 5.1,
+                "theta": -3.2,
+                "gamma": 0.001,
+                "delta": 0.5,
+                "iv": iv,
+                "pop": 48.0,
+            },
+        }
+
+    return {
+        "expiry": expiry,
+        "pcr": put_oi / call_oi if call_oi else 0.0,
+        "strike_price": strike_price,
+        "underlying_key": underlying,
+        "underlying_spot_price": spot,
+        "call_options": side(call_oi, call_iv, "CE"),
+        "put_options": side(put_oi, put_iv, "PE"),
+    }
 
 
 class FakeOptionChainServer:
@@ -97,9 +129,15 @@ class FakeOptionChainServer:
                 self._send(200, {"status": "success", "data": server.chains[key]})
 
             def _error(self, status: int, code: str, message: str) -> None:
-                err = {"errorCode": code, "message": message, "propertyPath": None,
-                       "invalidValue": None, "error_code": code, "property_path": None,
-                       "invalid_value": None}
+                err = {
+                    "errorCode": code,
+                    "message": message,
+                    "propertyPath": None,
+                    "invalidValue": None,
+                    "error_code": code,
+                    "property_path": None,
+                    "invalid_value": None,
+                }
                 self._send(status, {"status": "error", "errors": [err]})
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:

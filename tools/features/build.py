@@ -26,8 +26,7 @@ from tools.features.technical import (
 
 FLOW_COLUMNS = ("fpi_flow_5d", "dii_flow_5d")
 FEATURE_COLUMNS = (*TECH_COLUMNS, "regime_label", *DERIV_COLUMNS, *FLOW_COLUMNS)
-OUTPUT_COLUMNS = ("symbol", "exchange", "ts", "timestamp", "close", *FEATURE_COLUMNS,
-                  "data_source")
+OUTPUT_COLUMNS = ("symbol", "exchange", "ts", "timestamp", "close", *FEATURE_COLUMNS, "data_source")
 NS_PER_DAY = 86_400 * 10**9
 
 
@@ -52,8 +51,11 @@ def build_features(
     df = clean_bars(bars, quality)
     seg = find_segments(df, config, quality)
     cols: dict[str, object] = {
-        "symbol": df["symbol"], "exchange": df["exchange"], "ts": df["ts"],
-        "timestamp": available_at(df["ts"], config, interval), "close": df["close"],
+        "symbol": df["symbol"],
+        "exchange": df["exchange"],
+        "ts": df["ts"],
+        "timestamp": available_at(df["ts"], config, interval),
+        "close": df["close"],
     }
     cols.update(technical_features(df, seg, config))
     days = session_dates(df["ts"])
@@ -68,32 +70,43 @@ def build_features(
     return out.loc[:, list(OUTPUT_COLUMNS)]
 
 
-def _derivative_columns(df: pd.DataFrame, date_ns: pd.Series, raw: pd.DataFrame | None,
-                        config: FeatureConfig, empty: np.ndarray) -> dict[str, np.ndarray]:
+def _derivative_columns(
+    df: pd.DataFrame,
+    date_ns: pd.Series,
+    raw: pd.DataFrame | None,
+    config: FeatureConfig,
+    empty: np.ndarray,
+) -> dict[str, np.ndarray]:
     if raw is None or not len(raw) or not len(df):
         return dict.fromkeys(DERIV_COLUMNS, empty)
     feats = derivative_features(raw, config)
     rows = pd.DataFrame({"symbol": df["symbol"].astype(str), "date_ns": date_ns})
-    attached = attach_previous_session(rows, feats, DERIV_COLUMNS,
-                                       config.derivatives_max_age_days, by="symbol")
+    attached = attach_previous_session(
+        rows, feats, DERIV_COLUMNS, config.derivatives_max_age_days, by="symbol"
+    )
     return {c: attached[c].to_numpy(dtype=float) for c in DERIV_COLUMNS}
 
 
-def _flow_columns(date_ns: pd.Series, flows: pd.DataFrame | None, config: FeatureConfig,
-                  empty: np.ndarray) -> dict[str, np.ndarray]:
+def _flow_columns(
+    date_ns: pd.Series, flows: pd.DataFrame | None, config: FeatureConfig, empty: np.ndarray
+) -> dict[str, np.ndarray]:
     if flows is None or not len(flows) or not len(date_ns):
         return dict.fromkeys(FLOW_COLUMNS, empty)
     feats = flow_features(flows, config)
     rows = pd.DataFrame({"date_ns": date_ns})
-    attached = attach_previous_session(rows, feats, FLOW_COLUMNS, config.flows_max_age_days,
-                                       by=None)
+    attached = attach_previous_session(
+        rows, feats, FLOW_COLUMNS, config.flows_max_age_days, by=None
+    )
     return {c: attached[c].to_numpy(dtype=float) for c in FLOW_COLUMNS}
 
 
 def _provenance(df: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
     """The bar source, plus +FO / +FLOWS where derivatives or flows went into the row."""
-    base = (df["source"].fillna("UNKNOWN").astype(str) if "source" in df
-            else pd.Series("UNKNOWN", index=df.index))
+    base = (
+        df["source"].fillna("UNKNOWN").astype(str)
+        if "source" in df
+        else pd.Series("UNKNOWN", index=df.index)
+    )
     fo = out[list(DERIV_COLUMNS)].notna().any(axis=1).to_numpy()
     fl = out[list(FLOW_COLUMNS)].notna().any(axis=1).to_numpy()
     if not fo.any() and not fl.any():

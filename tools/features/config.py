@@ -46,18 +46,27 @@ class FeatureConfig:
     session_close_ist: tuple[int, int] = (15, 30)
 
     def __post_init__(self) -> None:
-        for name in ("rsi_period", "atr_period", "vol_window", "adv_window", "regime_lookback",
-                     "flows_window", "iv_rank_lookback"):
+        for name in (
+            "rsi_period",
+            "atr_period",
+            "vol_window",
+            "adv_window",
+            "regime_lookback",
+            "flows_window",
+            "iv_rank_lookback",
+        ):
             if getattr(self, name) < 2:
                 raise ValidationError(f"{name} must be at least 2", field=name)
         if any(w < 1 for w in self.momentum_windows):
             raise ValidationError("momentum windows must be positive", field="momentum_windows")
         if not 0 < self.regime_low_pct < self.regime_high_pct < 1:
-            raise ValidationError("need 0 < regime_low_pct < regime_high_pct < 1",
-                                  field="regime_low_pct")
+            raise ValidationError(
+                "need 0 < regime_low_pct < regime_high_pct < 1", field="regime_low_pct"
+            )
         if not 0 < self.liquidity_medium_inr < self.liquidity_high_inr:
-            raise ValidationError("need 0 < liquidity_medium_inr < liquidity_high_inr",
-                                  field="liquidity_medium_inr")
+            raise ValidationError(
+                "need 0 < liquidity_medium_inr < liquidity_high_inr", field="liquidity_medium_inr"
+            )
         if self.split_max_abs_log_return <= 0:
             raise ValidationError("must be positive", field="split_max_abs_log_return")
         if self.regime_min_periods > self.regime_lookback:
@@ -66,5 +75,10 @@ class FeatureConfig:
     @property
     def history_needed(self) -> int:
         """Bars of one segment after which every technical feature is defined."""
-        return max(*self.momentum_windows, self.rsi_period, self.atr_period, self.vol_window,
-                   self.adv_window - 1)
+        return max(
+            *self.momentum_windows,
+            self.rsi_period,
+            self.atr_period,
+            self.vol_window,
+            self.adv_window - 1,
+        )

@@ -53,15 +53,21 @@ def derivative_features(raw: pd.DataFrame, config: FeatureConfig) -> pd.DataFram
 def _iv_rank(df: pd.DataFrame, config: FeatureConfig) -> pd.Series:
     """(IV - trailing min) / (trailing max - trailing min) * 100 over the last observations."""
     roll = df.groupby("symbol", sort=False)["atm_iv"].rolling(
-        config.iv_rank_lookback, min_periods=config.iv_rank_min_periods)
+        config.iv_rank_lookback, min_periods=config.iv_rank_min_periods
+    )
     lo = roll.min().reset_index(level=0, drop=True).sort_index()
     hi = roll.max().reset_index(level=0, drop=True).sort_index()
     span = (hi - lo).where(hi > lo)
     return ((df["atm_iv"] - lo) / span * 100.0).where(df["atm_iv"].notna())
 
 
-def attach_previous_session(rows: pd.DataFrame, feats: pd.DataFrame, columns: tuple[str, ...],
-                            max_age_days: int, by: str | None = "symbol") -> pd.DataFrame:
+def attach_previous_session(
+    rows: pd.DataFrame,
+    feats: pd.DataFrame,
+    columns: tuple[str, ...],
+    max_age_days: int,
+    by: str | None = "symbol",
+) -> pd.DataFrame:
     """For each row, the latest record dated strictly before the row's date (no look-ahead).
 
     rows needs `date_ns` (session date as datetime64) and, when `by` is set, that column.
@@ -71,15 +77,24 @@ def attach_previous_session(rows: pd.DataFrame, feats: pd.DataFrame, columns: tu
     right["date_ns"] = pd.to_datetime(right["date"]).astype("datetime64[ns]")
     right = right.sort_values("date_ns")
     left = rows.reset_index().sort_values("date_ns")
-    merged = pd.merge_asof(left, right[["date_ns", *([by] if by else []), *columns]],
-                           on="date_ns", by=by, allow_exact_matches=False,
-                           tolerance=pd.Timedelta(days=max_age_days), direction="backward")
+    merged = pd.merge_asof(
+        left,
+        right[["date_ns", *([by] if by else []), *columns]],
+        on="date_ns",
+        by=by,
+        allow_exact_matches=False,
+        tolerance=pd.Timedelta(days=max_age_days),
+        direction="backward",
+    )
     merged = merged.set_index("index").sort_index()
     return merged[list(columns)]
 
 
 def raw_from_chain(summary: dict[str, float | None], symbol: str, day: object) -> pd.DataFrame:
     """One raw record from a live option-chain summary (see option_chain.summarize_chain)."""
-    rec = {"symbol": symbol, "date": day, **{k: summary.get(k) for k in
-                                              ("put_oi", "call_oi", "atm_iv", "spot_close")}}
+    rec = {
+        "symbol": symbol,
+        "date": day,
+        **{k: summary.get(k) for k in ("put_oi", "call_oi", "atm_iv", "spot_close")},
+    }
     return pd.DataFrame([rec]).reindex(columns=list(RAW_COLUMNS))

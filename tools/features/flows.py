@@ -22,12 +22,16 @@ from tools.features.config import FeatureConfig
 
 NSE_BASE_URL = "https://www.nseindia.com"
 FII_DII_PATH = "/api/fiidiiTradeReact"
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"))}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+    )
+}
 CATEGORY_MAP = {"FII": "FII", "FPI": "FII", "DII": "DII"}
 _BROWSER_HEADERS = {
     "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                  "Chrome/126.0 Safari/537.36",
+    "Chrome/126.0 Safari/537.36",
     "Accept": "application/json, text/plain, */*",
     "Accept-Language": "en-US,en;q=0.9",
     "Referer": "https://www.nseindia.com/reports/fii-dii",
@@ -104,8 +108,9 @@ def parse_flows_csv(path: Path, source: str = "CSV") -> list[FlowRecord]:
         try:
             day = date.fromisoformat(str(row["date"]).strip())
         except ValueError as exc:
-            raise ValidationError(f"{path.name} row {i}: bad date {row['date']!r}",
-                                  field="date") from exc
+            raise ValidationError(
+                f"{path.name} row {i}: bad date {row['date']!r}", field="date"
+            ) from exc
         for col, cat in (("fii_net_cr", "FII"), ("dii_net_cr", "DII")):
             net = _decimal(row[col], f"{path.name} row {i} {col}")
             if net is not None:
@@ -117,11 +122,13 @@ def flows_frame(records: list[FlowRecord]) -> pd.DataFrame:
     """Wide daily frame: date, fii_net_cr, dii_net_cr (floats for feature maths)."""
     if not records:
         return pd.DataFrame(columns=["date", "fii_net_cr", "dii_net_cr"])
-    long = pd.DataFrame([{"date": r.date, "category": r.category, "net": float(r.net_cr)}
-                         for r in records])
+    long = pd.DataFrame(
+        [{"date": r.date, "category": r.category, "net": float(r.net_cr)} for r in records]
+    )
     wide = long.pivot_table(index="date", columns="category", values="net", aggfunc="last")
-    return pd.DataFrame({"date": wide.index, "fii_net_cr": wide.get("FII"),
-                         "dii_net_cr": wide.get("DII")}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"date": wide.index, "fii_net_cr": wide.get("FII"), "dii_net_cr": wide.get("DII")}
+    ).reset_index(drop=True)
 
 
 def flow_features(flows: pd.DataFrame, config: FeatureConfig) -> pd.DataFrame:
@@ -130,27 +137,38 @@ def flow_features(flows: pd.DataFrame, config: FeatureConfig) -> pd.DataFrame:
     df["date"] = pd.to_datetime(df["date"]).dt.date
     df = df.sort_values("date").drop_duplicates("date", keep="last").reset_index(drop=True)
     w = config.flows_window
-    return pd.DataFrame({
-        "date": df["date"],
-        "fpi_flow_5d": pd.to_numeric(df["fii_net_cr"], errors="coerce").rolling(w).sum(),
-        "dii_flow_5d": pd.to_numeric(df["dii_net_cr"], errors="coerce").rolling(w).sum(),
-    })
+    return pd.DataFrame(
+        {
+            "date": df["date"],
+            "fpi_flow_5d": pd.to_numeric(df["fii_net_cr"], errors="coerce").rolling(w).sum(),
+            "dii_flow_5d": pd.to_numeric(df["dii_net_cr"], errors="coerce").rolling(w).sum(),
+        }
+    )
 
 
 def _retrying(attempts: int, backoff_s: float) -> Retrying:
-    return Retrying(retry=retry_if_exception_type(TemporaryError),
-                    stop=stop_after_attempt(attempts),
-                    wait=wait_exponential(multiplier=backoff_s, max=10 * backoff_s), reraise=True)
+    return Retrying(
+        retry=retry_if_exception_type(TemporaryError),
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential(multiplier=backoff_s, max=10 * backoff_s),
+        reraise=True,
+    )
 
 
 class NseFlowsClient:
     """Fetch the NSE FII/DII cash report over HTTPS (retrying temporary failures only)."""
 
-    def __init__(self, base_url: str = NSE_BASE_URL, timeout_s: float = 10.0,
-                 attempts: int = 3, backoff_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        base_url: str = NSE_BASE_URL,
+        timeout_s: float = 10.0,
+        attempts: int = 3,
+        backoff_s: float = 0.5,
+    ) -> None:
         self._retrying = _retrying(attempts, backoff_s)
-        self._client = httpx.Client(base_url=base_url, timeout=timeout_s, headers=_BROWSER_HEADERS,
-                                    follow_redirects=True)
+        self._client = httpx.Client(
+            base_url=base_url, timeout=timeout_s, headers=_BROWSER_HEADERS, follow_redirects=True
+        )
 
     def close(self) -> None:
         self._client.close()

@@ -46,8 +46,13 @@ class _Lookup:
 class IncrementalFeatures:
     """Keep per-symbol and market state; `update(bar)` returns that bar's feature row."""
 
-    def __init__(self, config: FeatureConfig | None = None, flows: pd.DataFrame | None = None,
-                 derivatives: pd.DataFrame | None = None, vix: pd.Series | None = None) -> None:
+    def __init__(
+        self,
+        config: FeatureConfig | None = None,
+        flows: pd.DataFrame | None = None,
+        derivatives: pd.DataFrame | None = None,
+        vix: pd.Series | None = None,
+    ) -> None:
         self.config = config or FeatureConfig()
         self._symbols: dict[tuple[str, str], SymbolState] = {}
         self._measures: deque[tuple[float, float]] = deque(maxlen=self.config.regime_lookback)
@@ -59,9 +64,14 @@ class IncrementalFeatures:
         self._flows = self._flow_lookup(flows)
 
     @classmethod
-    def from_history(cls, bars: pd.DataFrame, config: FeatureConfig | None = None,
-                     flows: pd.DataFrame | None = None, derivatives: pd.DataFrame | None = None,
-                     vix: pd.Series | None = None) -> IncrementalFeatures:
+    def from_history(
+        cls,
+        bars: pd.DataFrame,
+        config: FeatureConfig | None = None,
+        flows: pd.DataFrame | None = None,
+        derivatives: pd.DataFrame | None = None,
+        vix: pd.Series | None = None,
+    ) -> IncrementalFeatures:
         """Warm the state from history bars (one vectorised pass), ready for the next bars."""
         inc = cls(config, flows, derivatives, vix)
         seed_state(inc, bars)
@@ -75,8 +85,13 @@ class IncrementalFeatures:
         """Install a warmed symbol state (see wilder.seed_state)."""
         self._symbols[key] = state
 
-    def seed_market(self, finalised: list[tuple[float, float]], day: int, day_rvs: list[float],
-                    regime: str | None) -> None:
+    def seed_market(
+        self,
+        finalised: list[tuple[float, float]],
+        day: int,
+        day_rvs: list[float],
+        regime: str | None,
+    ) -> None:
         """Install the market state: finalised session measures and the open session's values."""
         self._measures.extend(finalised)
         self._day, self._day_rvs, self._regime = day, day_rvs, regime
@@ -93,8 +108,9 @@ class IncrementalFeatures:
         state = self._symbols.setdefault(key, SymbolState())
         ts_ns = pd.Timestamp(bar.ts).as_unit("ns").value
         if state.last_ts_ns is not None and ts_ns <= state.last_ts_ns:
-            raise ValidationError(f"{bar.symbol}: bar at {bar.ts} is not after the last one",
-                                  field="ts")
+            raise ValidationError(
+                f"{bar.symbol}: bar at {bar.ts} is not after the last one", field="ts"
+            )
         if bar.volume == 0 and state.ever_traded:
             return None
         day = (ts_ns + IST_OFFSET_NS) // NS_PER_DAY
@@ -114,9 +130,13 @@ class IncrementalFeatures:
         day = (ts_ns + IST_OFFSET_NS) // NS_PER_DAY
         hh, mm = cfg.session_close_ist
         avail = day * NS_PER_DAY + (hh * 3600 + mm * 60) * 10**9 - IST_OFFSET_NS
-        row: dict[str, Any] = {"symbol": bar.symbol, "exchange": bar.exchange,
-               "ts": pd.Timestamp(ts_ns, unit="ns", tz="UTC"),
-               "timestamp": pd.Timestamp(avail, unit="ns", tz="UTC"), "close": bar.close}
+        row: dict[str, Any] = {
+            "symbol": bar.symbol,
+            "exchange": bar.exchange,
+            "ts": pd.Timestamp(ts_ns, unit="ns", tz="UTC"),
+            "timestamp": pd.Timestamp(avail, unit="ns", tz="UTC"),
+            "close": bar.close,
+        }
         row.update(state.features(bar, cfg))
         row["liquidity_regime"] = liquidity_label(row["adv_20d_inr"], cfg)
         return row

@@ -25,24 +25,31 @@ WARM_UP_DAYS = 400  # calendar days of stored bars that warm every window, the r
 class LiveFeatureUpdater:
     """Turn each new daily bar into its feature row and store it, without recomputing history."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
-                 features: IncrementalFeatures) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], clock: Clock, features: IncrementalFeatures
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self.features = features
 
     @classmethod
-    def warm(cls, sessions: sessionmaker[Session], clock: Clock,
-             config: FeatureConfig | None = None, symbols: Sequence[str] | None = None,
-             derivatives: pd.DataFrame | None = None,
-             vix: pd.Series | None = None) -> LiveFeatureUpdater:
+    def warm(
+        cls,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        config: FeatureConfig | None = None,
+        symbols: Sequence[str] | None = None,
+        derivatives: pd.DataFrame | None = None,
+        vix: pd.Series | None = None,
+    ) -> LiveFeatureUpdater:
         """Load stored bars up to clock.now() (and stored flows) into the incremental state."""
         now = clock.now()
         with sessions() as s:
             bars = load_bars_frame(s, symbols, start=now - timedelta(days=WARM_UP_DAYS), end=now)
             flows = load_flows(s)
-        inc = IncrementalFeatures.from_history(bars, config, flows if len(flows) else None,
-                                               derivatives, vix)
+        inc = IncrementalFeatures.from_history(
+            bars, config, flows if len(flows) else None, derivatives, vix
+        )
         return cls(sessions, clock, inc)
 
     def on_bars(self, bars: Sequence[Bar]) -> list[dict[str, Any]]:
@@ -50,8 +57,9 @@ class LiveFeatureUpdater:
         rows = []
         for bar in bars:
             if bar.interval != "1d":
-                raise ValidationError(f"{bar.symbol}: only daily bars, got {bar.interval}",
-                                      field="interval")
+                raise ValidationError(
+                    f"{bar.symbol}: only daily bars, got {bar.interval}", field="interval"
+                )
             row = self.features.update(bar)
             if row is not None:
                 rows.append(row)

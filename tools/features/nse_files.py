@@ -21,8 +21,17 @@ import pandas as pd
 
 from core.errors import ValidationError
 
-RAW_COLUMNS = ("symbol", "date", "fut_close", "fut_oi", "oi_unit", "put_oi", "call_oi",
-               "spot_close", "atm_iv")
+RAW_COLUMNS = (
+    "symbol",
+    "date",
+    "fut_close",
+    "fut_oi",
+    "oi_unit",
+    "put_oi",
+    "call_oi",
+    "spot_close",
+    "atm_iv",
+)
 _NEW_FO = re.compile(r"^fo(\d{2})(\d{2})(\d{4})\.csv$", re.IGNORECASE)
 _OLD_FO = re.compile(r"^fo(\d{2})(\d{2})(\d{2})\.csv$", re.IGNORECASE)
 _OLD_CONTRACT = re.compile(r"^(FUTSTK|FUTIDX)(.+?)(\d{2}-[A-Z]{3}-\d{4})$")
@@ -46,10 +55,18 @@ def parse_new_futures(source: Path | bytes, trade_date: date) -> pd.DataFrame:
     f = _read_csv(source)
     _require(f, ("INSTRUMENT", "SYMBOL", "EXP_DATE", "CLOSE_PRICE", "OPEN_INT*"), "fo report")
     f = f[f["INSTRUMENT"].isin(["FUTSTK", "FUTIDX"])]
-    return _futures_by_symbol(pd.DataFrame({
-        "symbol": f["SYMBOL"], "expiry": pd.to_datetime(f["EXP_DATE"], format="%d/%m/%Y").dt.date,
-        "close": _num(f["CLOSE_PRICE"]), "oi": _num(f["OPEN_INT*"]),
-    }), trade_date, "shares")
+    return _futures_by_symbol(
+        pd.DataFrame(
+            {
+                "symbol": f["SYMBOL"],
+                "expiry": pd.to_datetime(f["EXP_DATE"], format="%d/%m/%Y").dt.date,
+                "close": _num(f["CLOSE_PRICE"]),
+                "oi": _num(f["OPEN_INT*"]),
+            }
+        ),
+        trade_date,
+        "shares",
+    )
 
 
 def parse_old_futures(source: Path | bytes, trade_date: date) -> pd.DataFrame:
@@ -58,11 +75,18 @@ def parse_old_futures(source: Path | bytes, trade_date: date) -> pd.DataFrame:
     _require(f, ("CONTRACT_D", "CLOSE_PRIC", "OI_NO_CON"), "fo bhavcopy")
     parts = f["CONTRACT_D"].str.extract(_OLD_CONTRACT)
     ok = parts[0].notna()
-    return _futures_by_symbol(pd.DataFrame({
-        "symbol": parts.loc[ok, 1],
-        "expiry": pd.to_datetime(parts.loc[ok, 2], format="%d-%b-%Y").dt.date,
-        "close": _num(f.loc[ok, "CLOSE_PRIC"]), "oi": _num(f.loc[ok, "OI_NO_CON"]),
-    }), trade_date, "contracts")
+    return _futures_by_symbol(
+        pd.DataFrame(
+            {
+                "symbol": parts.loc[ok, 1],
+                "expiry": pd.to_datetime(parts.loc[ok, 2], format="%d-%b-%Y").dt.date,
+                "close": _num(f.loc[ok, "CLOSE_PRIC"]),
+                "oi": _num(f.loc[ok, "OI_NO_CON"]),
+            }
+        ),
+        trade_date,
+        "contracts",
+    )
 
 
 def _futures_by_symbol(fut: pd.DataFrame, trade_date: date, unit: str) -> pd.DataFrame:
@@ -194,9 +218,13 @@ def _snapshot_record(day: str, g: pd.DataFrame, symbol: str) -> dict[str, object
         single = atm.get("iv_single_col", np.nan)
         ivs = ivs or ([single] if pd.notna(single) and single > 0 else [])
         atm_iv = float(np.mean(ivs)) if ivs else np.nan
-    return {"symbol": symbol, "date": date.fromisoformat(str(day)),
-            "put_oi": float(g["put_oi"].sum()), "call_oi": float(g["call_oi"].sum()),
-            "atm_iv": atm_iv}
+    return {
+        "symbol": symbol,
+        "date": date.fromisoformat(str(day)),
+        "put_oi": float(g["put_oi"].sum()),
+        "call_oi": float(g["call_oi"].sum()),
+        "atm_iv": atm_iv,
+    }
 
 
 def load_vix_daily(path: Path) -> pd.Series:
@@ -206,11 +234,15 @@ def load_vix_daily(path: Path) -> pd.Series:
         rows = frame[frame["name"].str.upper() == "INDIA VIX"]
         last = rows.sort_values("snapshot_ist").groupby("trade_date")["last"].last()
         days = [datetime.fromisoformat(str(d)).date() for d in last.index]
-        return pd.Series(pd.to_numeric(last, errors="coerce").to_numpy(float), index=days,
-                         name="vix")
+        return pd.Series(
+            pd.to_numeric(last, errors="coerce").to_numpy(float), index=days, name="vix"
+        )
     close_col = next((c for c in frame.columns if c.lower() == "close"), None)
     if close_col is None or "date" not in frame.columns:
         raise ValidationError("VIX file needs date and Close columns", field="close")
-    out = pd.Series(pd.to_numeric(frame[close_col], errors="coerce").to_numpy(),
-                    index=pd.to_datetime(frame["date"]).dt.date, name="vix")
+    out = pd.Series(
+        pd.to_numeric(frame[close_col], errors="coerce").to_numpy(),
+        index=pd.to_datetime(frame["date"]).dt.date,
+        name="vix",
+    )
     return out

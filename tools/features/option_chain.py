@@ -34,17 +34,30 @@ class StrikeRow:
 class UpstoxOptionChainClient:
     """Read the option chain of an underlying for one expiry (reads need no static IP)."""
 
-    def __init__(self, access_token: str, base_url: str = UPSTOX_BASE_URL,
-                 timeout_s: float = 10.0, attempts: int = 3, backoff_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        access_token: str,
+        base_url: str = UPSTOX_BASE_URL,
+        timeout_s: float = 10.0,
+        attempts: int = 3,
+        backoff_s: float = 0.5,
+    ) -> None:
         # Upstox sends no Retry-After on 429 (UDAPI10005), so back off on our side.
-        self._retrying = Retrying(retry=retry_if_exception_type(TemporaryError),
-                                  stop=stop_after_attempt(attempts),
-                                  wait=wait_exponential(multiplier=backoff_s, max=10 * backoff_s),
-                                  reraise=True)
+        self._retrying = Retrying(
+            retry=retry_if_exception_type(TemporaryError),
+            stop=stop_after_attempt(attempts),
+            wait=wait_exponential(multiplier=backoff_s, max=10 * backoff_s),
+            reraise=True,
+        )
         self._client = httpx.Client(
-            base_url=base_url, timeout=timeout_s,
-            headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json",
-                     "Api-Version": "2.0"})
+            base_url=base_url,
+            timeout=timeout_s,
+            headers={
+                "Authorization": f"Bearer {access_token}",
+                "Accept": "application/json",
+                "Api-Version": "2.0",
+            },
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -101,14 +114,16 @@ def parse_chain(data: Any) -> list[StrikeRow]:
     for i, item in enumerate(data):
         try:
             call, put = item.get("call_options") or {}, item.get("put_options") or {}
-            rows.append(StrikeRow(
-                strike=float(item["strike_price"]),
-                spot=_opt_float(item.get("underlying_spot_price")),
-                call_oi=float((call.get("market_data") or {}).get("oi") or 0.0),
-                put_oi=float((put.get("market_data") or {}).get("oi") or 0.0),
-                call_iv=_opt_float((call.get("option_greeks") or {}).get("iv")),
-                put_iv=_opt_float((put.get("option_greeks") or {}).get("iv")),
-            ))
+            rows.append(
+                StrikeRow(
+                    strike=float(item["strike_price"]),
+                    spot=_opt_float(item.get("underlying_spot_price")),
+                    call_oi=float((call.get("market_data") or {}).get("oi") or 0.0),
+                    put_oi=float((put.get("market_data") or {}).get("oi") or 0.0),
+                    call_iv=_opt_float((call.get("option_greeks") or {}).get("iv")),
+                    put_iv=_opt_float((put.get("option_greeks") or {}).get("iv")),
+                )
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise FeedError(f"option chain strike {i}: {exc}") from exc
     return rows
@@ -128,5 +143,9 @@ def summarize_chain(rows: list[StrikeRow]) -> dict[str, float | None]:
         atm = min(rows, key=lambda r: abs(r.strike - spot))
         ivs = [v for v in (atm.call_iv, atm.put_iv) if v is not None and v > 0]
         atm_iv = sum(ivs) / len(ivs) if ivs else None
-    return {"put_oi": sum(r.put_oi for r in rows), "call_oi": sum(r.call_oi for r in rows),
-            "spot_close": spot, "atm_iv": atm_iv}
+    return {
+        "put_oi": sum(r.put_oi for r in rows),
+        "call_oi": sum(r.call_oi for r in rows),
+        "spot_close": spot,
+        "atm_iv": atm_iv,
+    }

@@ -17,8 +17,9 @@ from core.enums import VolRegime
 from tools.features.config import FeatureConfig
 
 
-def market_measures(dates: np.ndarray, realized_vol: np.ndarray,
-                    vix: pd.Series | None = None) -> pd.DataFrame:
+def market_measures(
+    dates: np.ndarray, realized_vol: np.ndarray, vix: pd.Series | None = None
+) -> pd.DataFrame:
     """Per session date (int days): the universe median realised vol and India VIX (or NaN)."""
     frame = pd.DataFrame({"date": dates, "rv": realized_vol})
     rv = frame.groupby("date", sort=True)["rv"].median()
@@ -64,7 +65,9 @@ def regime_labels(pct: np.ndarray, config: FeatureConfig) -> np.ndarray:
     """LOW_VOL at or below the low percentile, HIGH_VOL above the high one, else MED_VOL."""
     labels = np.select(
         [pct <= config.regime_low_pct, pct > config.regime_high_pct, np.isfinite(pct)],
-        [VolRegime.LOW_VOL.value, VolRegime.HIGH_VOL.value, VolRegime.MED_VOL.value], default="")
+        [VolRegime.LOW_VOL.value, VolRegime.HIGH_VOL.value, VolRegime.MED_VOL.value],
+        default="",
+    )
     out = labels.astype(object)
     out[labels == ""] = None
     return out
@@ -72,10 +75,12 @@ def regime_labels(pct: np.ndarray, config: FeatureConfig) -> np.ndarray:
 
 def session_regimes(measures: pd.DataFrame, config: FeatureConfig) -> pd.Series:
     """Regime label per session date: the previous session's percentile, VIX first."""
-    rv_pct = trailing_percentile(measures["rv"].to_numpy(), config.regime_lookback,
-                                 config.regime_min_periods)
-    vix_pct = trailing_percentile(measures["vix"].to_numpy(), config.regime_lookback,
-                                  config.regime_min_periods)
+    rv_pct = trailing_percentile(
+        measures["rv"].to_numpy(), config.regime_lookback, config.regime_min_periods
+    )
+    vix_pct = trailing_percentile(
+        measures["vix"].to_numpy(), config.regime_lookback, config.regime_min_periods
+    )
     pct = np.where(np.isfinite(vix_pct), vix_pct, rv_pct)
     labels = regime_labels(pct, config)
     prior = np.empty(len(labels), dtype=object)

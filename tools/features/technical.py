@@ -23,8 +23,17 @@ from tools.features.config import FeatureConfig
 BAR_COLUMNS = ("symbol", "exchange", "ts", "open", "high", "low", "close", "volume")
 PRICE_COLUMNS = ("open", "high", "low", "close")
 TECH_COLUMNS = (
-    "momentum_5d", "momentum_10d", "momentum_20d", "atr_14d", "atr_percent", "rsi_14",
-    "gap_percent", "gap_filled", "realized_vol_20d", "adv_20d_inr", "liquidity_regime",
+    "momentum_5d",
+    "momentum_10d",
+    "momentum_20d",
+    "atr_14d",
+    "atr_percent",
+    "rsi_14",
+    "gap_percent",
+    "gap_filled",
+    "realized_vol_20d",
+    "adv_20d_inr",
+    "liquidity_regime",
 )
 NS_PER_DAY = 86_400 * 10**9
 IST_OFFSET_NS = (5 * 3600 + 30 * 60) * 10**9
@@ -64,8 +73,9 @@ def clean_bars(bars: pd.DataFrame, quality: DataQuality | None = None) -> pd.Dat
     missing = [c for c in BAR_COLUMNS if c not in bars.columns]
     if missing:
         raise ValidationError(f"bars frame lacks columns {missing}", field=missing[0])
-    cols: dict[str, object] = {c: bars[c] for c in bars.columns
-                               if c in (*BAR_COLUMNS, "oi", "source")}
+    cols: dict[str, object] = {
+        c: bars[c] for c in bars.columns if c in (*BAR_COLUMNS, "oi", "source")
+    }
     cols["ts"] = _utc_times(bars["ts"])
     for col in (*PRICE_COLUMNS, "volume"):
         cols[col] = np.asarray(pd.to_numeric(bars[col], errors="coerce"), dtype=np.float64)
@@ -201,7 +211,7 @@ def window_sum(x: np.ndarray, w: int, valid: np.ndarray) -> np.ndarray:
     np.cumsum(np.nan_to_num(x), out=csum[1:])
     out = np.empty(len(x))
     out[: w - 1] = np.nan
-    np.subtract(csum[w:], csum[:-w], out=out[w - 1:])
+    np.subtract(csum[w:], csum[:-w], out=out[w - 1 :])
     out[~valid] = np.nan
     return out
 
@@ -211,8 +221,9 @@ def technical_features(df: pd.DataFrame, seg: Segments, config: FeatureConfig) -
     o, h, lo, c = (df[k].to_numpy() for k in PRICE_COLUMNS)
     pos = seg.pos
     out: dict[str, object] = {}
-    for name, w in zip(("momentum_5d", "momentum_10d", "momentum_20d"), config.momentum_windows,
-                       strict=True):
+    for name, w in zip(
+        ("momentum_5d", "momentum_10d", "momentum_20d"), config.momentum_windows, strict=True
+    ):
         out[name] = (c / lag(c, w, pos) - 1.0) * 100.0
     prev_close = lag(c, 1, pos)
     out["gap_percent"] = (o / prev_close - 1.0) * 100.0
@@ -229,8 +240,9 @@ def technical_features(df: pd.DataFrame, seg: Segments, config: FeatureConfig) -
     return out
 
 
-def realized_vol(c: np.ndarray, prev_close: np.ndarray, pos: np.ndarray,
-                 config: FeatureConfig) -> np.ndarray:
+def realized_vol(
+    c: np.ndarray, prev_close: np.ndarray, pos: np.ndarray, config: FeatureConfig
+) -> np.ndarray:
     """Annualised percent std (ddof 1) of the last `vol_window` daily log returns."""
     w = config.vol_window
     r = np.log(c / prev_close)
@@ -241,8 +253,9 @@ def realized_vol(c: np.ndarray, prev_close: np.ndarray, pos: np.ndarray,
     return np.asarray(np.sqrt(var * config.trading_days_per_year) * 100.0, dtype=float)
 
 
-def _talib_per_segment(h: np.ndarray, lo: np.ndarray, c: np.ndarray, seg: Segments,
-                       config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
+def _talib_per_segment(
+    h: np.ndarray, lo: np.ndarray, c: np.ndarray, seg: Segments, config: FeatureConfig
+) -> tuple[np.ndarray, np.ndarray]:
     rsi = np.full(c.shape, np.nan)
     atr = np.full(c.shape, np.nan)
     min_len = max(config.rsi_period, config.atr_period) + 1
@@ -253,8 +266,11 @@ def _talib_per_segment(h: np.ndarray, lo: np.ndarray, c: np.ndarray, seg: Segmen
     return rsi, atr
 
 
-LIQUIDITY_LABELS = [LiquidityRegime.HIGH.value, LiquidityRegime.MEDIUM.value,
-                    LiquidityRegime.LOW.value]
+LIQUIDITY_LABELS = [
+    LiquidityRegime.HIGH.value,
+    LiquidityRegime.MEDIUM.value,
+    LiquidityRegime.LOW.value,
+]
 
 
 def liquidity_regime(adv_inr: np.ndarray, config: FeatureConfig) -> pd.Categorical[str]:
@@ -272,8 +288,11 @@ def liquidity_label(adv_inr: float, config: FeatureConfig) -> str | None:
         return None
     if adv_inr >= config.liquidity_high_inr:
         return LiquidityRegime.HIGH.value
-    return (LiquidityRegime.MEDIUM.value if adv_inr >= config.liquidity_medium_inr
-            else LiquidityRegime.LOW.value)
+    return (
+        LiquidityRegime.MEDIUM.value
+        if adv_inr >= config.liquidity_medium_inr
+        else LiquidityRegime.LOW.value
+    )
 
 
 def session_dates(ts: pd.Series) -> np.ndarray:

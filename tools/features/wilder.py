@@ -100,8 +100,9 @@ class SymbolState:
         pos = self.n - 1
         c = bar.close
         out: dict[str, Any] = {}
-        for name, k in zip(("momentum_5d", "momentum_10d", "momentum_20d"), cfg.momentum_windows,
-                           strict=True):
+        for name, k in zip(
+            ("momentum_5d", "momentum_10d", "momentum_20d"), cfg.momentum_windows, strict=True
+        ):
             out[name] = (c / self.closes[-1 - k] - 1.0) * 100.0 if pos >= k else math.nan
         prev = self.prev_close
         out["gap_percent"] = (bar.open / prev - 1.0) * 100.0 if prev else math.nan
@@ -110,11 +111,16 @@ class SymbolState:
         out["atr_14d"] = self.atr if self.atr is not None else math.nan
         out["atr_percent"] = out["atr_14d"] / c * 100.0
         w = cfg.vol_window
-        out["realized_vol_20d"] = (float(np.std(np.array(self.returns), ddof=1))
-                                   * math.sqrt(cfg.trading_days_per_year) * 100.0
-                                   if pos >= w else math.nan)
-        out["adv_20d_inr"] = (math.fsum(self.traded) / cfg.adv_window
-                              if pos >= cfg.adv_window - 1 else math.nan)
+        out["realized_vol_20d"] = (
+            float(np.std(np.array(self.returns), ddof=1))
+            * math.sqrt(cfg.trading_days_per_year)
+            * 100.0
+            if pos >= w
+            else math.nan
+        )
+        out["adv_20d_inr"] = (
+            math.fsum(self.traded) / cfg.adv_window if pos >= cfg.adv_window - 1 else math.nan
+        )
         return out
 
 
@@ -151,32 +157,40 @@ def seed_state(inc: IncrementalFeatures, bars: pd.DataFrame) -> None:
     last_day = int(measures.index[-1])
     inc.seed_market(
         finalised=list(measures.iloc[:-1][["rv", "vix"]].itertuples(index=False, name=None)),
-        day=last_day, day_rvs=rv[days == last_day].tolist(),
-        regime=session_regimes(measures, cfg).iloc[-1])
+        day=last_day,
+        day_rvs=rv[days == last_day].tolist(),
+        regime=session_regimes(measures, cfg).iloc[-1],
+    )
 
 
-def _seed_symbols(inc: IncrementalFeatures, df: pd.DataFrame, starts: np.ndarray,
-                  ends: np.ndarray) -> None:
+def _seed_symbols(
+    inc: IncrementalFeatures, df: pd.DataFrame, starts: np.ndarray, ends: np.ndarray
+) -> None:
     h, lo, c, v = (df[k].to_numpy() for k in ("high", "low", "close", "volume"))
     tsn = ts_ns(df["ts"])
     blocks = np.flatnonzero(group_starts(df))
     block_ends = np.append(blocks[1:], len(df))
     for b0, b1 in zip(blocks.tolist(), block_ends.tolist(), strict=True):
         a = int(starts[np.searchsorted(starts, b1, side="left") - 1])
-        st = SymbolState(last_ts_ns=int(tsn[b1 - 1]), last_close=float(c[b1 - 1]),
-                         ever_traded=bool((v[b0:b1] > 0).any()), n=b1 - a)
+        st = SymbolState(
+            last_ts_ns=int(tsn[b1 - 1]),
+            last_close=float(c[b1 - 1]),
+            ever_traded=bool((v[b0:b1] > 0).any()),
+            n=b1 - a,
+        )
         st._size(inc.config)
         st.closes.extend(c[a:b1].tolist())
         st.traded.extend((c[a:b1] * v[a:b1]).tolist())
         if b1 - a > 1:
-            st.returns.extend(np.log(c[a + 1:b1] / c[a:b1 - 1]).tolist())
+            st.returns.extend(np.log(c[a + 1 : b1] / c[a : b1 - 1]).tolist())
             _seed_wilder(st, h[a:b1], lo[a:b1], c[a:b1], inc.config)
         key = (str(df["symbol"].iat[b0]), str(df["exchange"].iat[b0]))
         inc.seed_symbol(key, st)
 
 
-def _seed_wilder(st: SymbolState, h: np.ndarray, lo: np.ndarray, c: np.ndarray,
-                 cfg: FeatureConfig) -> None:
+def _seed_wilder(
+    st: SymbolState, h: np.ndarray, lo: np.ndarray, c: np.ndarray, cfg: FeatureConfig
+) -> None:
     change = np.diff(c)
     prev = c[:-1]
     tr = np.maximum(h[1:] - lo[1:], np.maximum(np.abs(h[1:] - prev), np.abs(lo[1:] - prev)))

@@ -36,11 +36,13 @@ def test_build_stores_features_from_since_with_flows(env, small_bars):
     with transaction(env.sessions) as s:
         upsert_bars(s, small_bars)
     runner = CliRunner()
-    res = runner.invoke(app, ["features", "flows-import",
-                              str(DATA / "flows" / "fii_dii_cash_net_daily.csv")])
+    res = runner.invoke(
+        app, ["features", "flows-import", str(DATA / "flows" / "fii_dii_cash_net_daily.csv")]
+    )
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["features", "build", "--universe", "TCS,INFY",
-                              "--since", "2023-06-01"])
+    res = runner.invoke(
+        app, ["features", "build", "--universe", "TCS,INFY", "--since", "2023-06-01"]
+    )
     assert res.exit_code == 0, res.output
     with env.sessions() as s:
         n = s.scalar(select(func.count()).select_from(FeatureRow))
@@ -48,8 +50,9 @@ def test_build_stores_features_from_since_with_flows(env, small_bars):
         syms = set(s.scalars(select(FeatureRow.symbol).distinct()))
         snap = features_as_of(s, datetime(2023, 12, 29, 16, 0, tzinfo=IST))
         flows = load_flows(s)
-    expected = ((small_bars["symbol"].isin(["TCS", "INFY"]))
-                & (small_bars["ts"] >= "2023-06-01")).sum()
+    expected = (
+        (small_bars["symbol"].isin(["TCS", "INFY"])) & (small_bars["ts"] >= "2023-06-01")
+    ).sum()
     assert n == expected
     assert syms == {"TCS", "INFY"}
     assert first.astimezone(IST).date().isoformat() == "2023-06-01"

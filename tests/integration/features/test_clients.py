@@ -14,10 +14,20 @@ from tools.features.flows import NseFlowsClient
 from tools.features.option_chain import UpstoxOptionChainClient, summarize_chain
 
 REPORT = [
-    {"category": "DII **", "date": "16-Dec-2025", "buyValue": "15240.11",
-     "sellValue": "14163.05", "netValue": "1077.06"},
-    {"category": "FII/FPI *", "date": "16-Dec-2025", "buyValue": "10010.5",
-     "sellValue": "12391.5", "netValue": "-2381"},
+    {
+        "category": "DII **",
+        "date": "16-Dec-2025",
+        "buyValue": "15240.11",
+        "sellValue": "14163.05",
+        "netValue": "1077.06",
+    },
+    {
+        "category": "FII/FPI *",
+        "date": "16-Dec-2025",
+        "buyValue": "10010.5",
+        "sellValue": "12391.5",
+        "netValue": "-2381",
+    },
 ]
 NIFTY = "NSE_INDEX|Nifty 50"
 EXPIRY = date(2025, 12, 23)
@@ -35,8 +45,10 @@ def test_flows_client_gets_cookie_then_report():
     with FakeNseFlowsServer(REPORT) as srv, _flows(srv.base_url) as client:
         recs = client.fetch()
         assert srv.page_hits == 1
-    assert {(r.category, r.net_cr) for r in recs} == {("DII", Decimal("1077.06")),
-                                                      ("FII", Decimal("-2381"))}
+    assert {(r.category, r.net_cr) for r in recs} == {
+        ("DII", Decimal("1077.06")),
+        ("FII", Decimal("-2381")),
+    }
 
 
 def test_flows_client_retries_temporary_errors_only():
@@ -73,8 +85,7 @@ def _chain_server() -> FakeOptionChainServer:
 def test_option_chain_round_trip_and_summary():
     with _chain_server() as srv, _chain("tkn", srv.base_url) as client:
         rows = client.chain(NIFTY, EXPIRY)
-        assert srv.requests[-1] == {"instrument_key": [NIFTY],
-                                    "expiry_date": [EXPIRY.isoformat()]}
+        assert srv.requests[-1] == {"instrument_key": [NIFTY], "expiry_date": [EXPIRY.isoformat()]}
     summary = summarize_chain(rows)
     assert summary["put_oi"] == 450
     assert summary["call_oi"] == 600

@@ -23,9 +23,20 @@ CUT = pd.Timestamp("2023-11-01 16:00", tz=IST)
 
 def _bars(frame: pd.DataFrame) -> list[Bar]:
     frame = frame.sort_values(["ts", "symbol"], kind="stable")
-    return [Bar(symbol=r.symbol, exchange=r.exchange, interval="1d", ts=r.ts.to_pydatetime(),
-                open=r.open, high=r.high, low=r.low, close=r.close, volume=int(r.volume))
-            for r in frame.itertuples()]
+    return [
+        Bar(
+            symbol=r.symbol,
+            exchange=r.exchange,
+            interval="1d",
+            ts=r.ts.to_pydatetime(),
+            open=r.open,
+            high=r.high,
+            low=r.low,
+            close=r.close,
+            volume=int(r.volume),
+        )
+        for r in frame.itertuples()
+    ]
 
 
 class ListFeed:

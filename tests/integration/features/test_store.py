@@ -51,8 +51,9 @@ def test_nan_is_stored_as_null_and_read_back_as_nan(db, clock, small_features):
     with transaction(db.sessions) as s:
         write_features(s, small_features, clock)
     with db.sessions() as s:
-        nulls = s.scalar(select(func.count()).select_from(FeatureRow)
-                         .where(FeatureRow.momentum_20d.is_(None)))
+        nulls = s.scalar(
+            select(func.count()).select_from(FeatureRow).where(FeatureRow.momentum_20d.is_(None))
+        )
         first = feature_history(s, ["INFY"], None, None).iloc[0]
     assert nulls == 3 * 20
     assert np.isnan(first["momentum_5d"])
@@ -75,8 +76,10 @@ def test_as_of_never_sees_a_bar_after_t(db, clock, small_features):
     assert (before_close["timestamp"].dt.tz_convert(IST).dt.date < session_day).all()
     assert everything["timestamp"].max() < pd.Timestamp(during)
     assert at_close["timestamp"].dt.tz_convert(IST).dt.date.tolist() == [session_day]
-    tcs = small_features[(small_features["symbol"] == "TCS")
-                         & (small_features["ts"].dt.tz_convert(IST).dt.date == session_day)]
+    tcs = small_features[
+        (small_features["symbol"] == "TCS")
+        & (small_features["ts"].dt.tz_convert(IST).dt.date == session_day)
+    ]
     assert at_close["close"].iloc[0] == pytest.approx(tcs["close"].iloc[0])
     with db.sessions() as s:
         assert features_as_of(s, datetime(2020, 1, 1, tzinfo=IST)).empty
@@ -106,9 +109,10 @@ def test_naive_timestamps_are_refused(sqlite_db, clock, small_features):
 
 def test_flows_round_trip_and_upsert(db, clock):
     day = date(2025, 12, 16)
-    recs = [FlowRecord(day, "FII", None, None, Decimal("-2381.00"), "CSV"),
-            FlowRecord(day, "DII", Decimal("15240.11"), Decimal("14163.05"),
-                       Decimal("1077.06"), "NSE")]
+    recs = [
+        FlowRecord(day, "FII", None, None, Decimal("-2381.00"), "CSV"),
+        FlowRecord(day, "DII", Decimal("15240.11"), Decimal("14163.05"), Decimal("1077.06"), "NSE"),
+    ]
     with transaction(db.sessions) as s:
         assert write_flows(s, recs, clock) == 2
     with transaction(db.sessions) as s:
@@ -116,6 +120,5 @@ def test_flows_round_trip_and_upsert(db, clock):
     with db.sessions() as s:
         wide = load_flows(s)
         empty = load_flows(s, start=day + timedelta(days=1))
-    assert wide.to_dict("records") == [{"date": day, "fii_net_cr": -2000.0,
-                                        "dii_net_cr": 1077.06}]
+    assert wide.to_dict("records") == [{"date": day, "fii_net_cr": -2000.0, "dii_net_cr": 1077.06}]
     assert empty.empty

@@ -13,23 +13,32 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(os.environ.get("DESK_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
-def bars_from_csv(path: Path, symbols: list[str] | None = None,
-                  since: str | None = None) -> pd.DataFrame:
+def bars_from_csv(
+    path: Path, symbols: list[str] | None = None, since: str | None = None
+) -> pd.DataFrame:
     """Long-format bars (ts = session date 09:15 IST, as the importers store daily bars)."""
     raw = pd.read_csv(path)
     if symbols is not None:
         raw = raw[raw["symbol"].isin(symbols)]
     if since is not None:
         raw = raw[raw["date"] >= since]
-    ts = pd.to_datetime(raw["date"]).dt.tz_localize("Asia/Kolkata") + pd.Timedelta(hours=9,
-                                                                                 minutes=15)
-    return pd.DataFrame({
-        "symbol": raw["symbol"].to_numpy(), "exchange": "NSE",
-        "ts": ts.dt.tz_convert("UTC").to_numpy(), "open": raw["open"].to_numpy(float),
-        "high": raw["high"].to_numpy(float), "low": raw["low"].to_numpy(float),
-        "close": raw["close"].to_numpy(float), "volume": raw["volume"].to_numpy(float),
-        "oi": np.nan, "source": "CSV",
-    }).assign(ts=lambda d: pd.to_datetime(d["ts"], utc=True))
+    ts = pd.to_datetime(raw["date"]).dt.tz_localize("Asia/Kolkata") + pd.Timedelta(
+        hours=9, minutes=15
+    )
+    return pd.DataFrame(
+        {
+            "symbol": raw["symbol"].to_numpy(),
+            "exchange": "NSE",
+            "ts": ts.dt.tz_convert("UTC").to_numpy(),
+            "open": raw["open"].to_numpy(float),
+            "high": raw["high"].to_numpy(float),
+            "low": raw["low"].to_numpy(float),
+            "close": raw["close"].to_numpy(float),
+            "volume": raw["volume"].to_numpy(float),
+            "oi": np.nan,
+            "source": "CSV",
+        }
+    ).assign(ts=lambda d: pd.to_datetime(d["ts"], utc=True))
 
 
 @pytest.fixture(scope="session")
@@ -47,15 +56,26 @@ def long_history_bars() -> pd.DataFrame:
     path = DATA / "ohlcv" / "yf_nifty50_daily_1991_2024.csv.gz"
     if not path.exists():
         pytest.fail(f"shared data not found at {path}")
-    syms = ["ADANIENT", "TCS", "INFY", "ITC", "SBIN", "RELIANCE", "WIPRO", "HDFCBANK", "LT",
-            "SUNPHARMA"]
+    syms = [
+        "ADANIENT",
+        "TCS",
+        "INFY",
+        "ITC",
+        "SBIN",
+        "RELIANCE",
+        "WIPRO",
+        "HDFCBANK",
+        "LT",
+        "SUNPHARMA",
+    ]
     return bars_from_csv(path, syms, since="2003-01-01")
 
 
 def make_bars(rows: list[tuple[str, str, float, float, float, float, float]]) -> pd.DataFrame:
     """Small hand-made frames: (symbol, 'YYYY-MM-DD', open, high, low, close, volume)."""
-    frame = pd.DataFrame(rows, columns=["symbol", "date", "open", "high", "low", "close",
-                                        "volume"])
-    ts = (pd.to_datetime(frame["date"]).dt.tz_localize("Asia/Kolkata")
-          + pd.Timedelta(hours=9, minutes=15)).dt.tz_convert("UTC")
+    frame = pd.DataFrame(rows, columns=["symbol", "date", "open", "high", "low", "close", "volume"])
+    ts = (
+        pd.to_datetime(frame["date"]).dt.tz_localize("Asia/Kolkata")
+        + pd.Timedelta(hours=9, minutes=15)
+    ).dt.tz_convert("UTC")
     return frame.drop(columns="date").assign(exchange="NSE", ts=ts, source="CSV")

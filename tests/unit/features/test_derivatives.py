@@ -50,9 +50,12 @@ def test_bhavcopy_values_match_the_files_by_hand(raw):
 def test_symbols_without_derivatives_stay_empty_not_zero(raw):
     rows = []
     for sym in ("BHEL", "NOFNO"):
-        rows += [(sym, d, 280, 282, 276, 279 + i, 1000)
-                 for i, d in enumerate(["2025-12-12", "2025-12-15", "2025-12-16", "2025-12-17",
-                                        "2025-12-18", "2025-12-19"])]
+        rows += [
+            (sym, d, 280, 282, 276, 279 + i, 1000)
+            for i, d in enumerate(
+                ["2025-12-12", "2025-12-15", "2025-12-16", "2025-12-17", "2025-12-18", "2025-12-19"]
+            )
+        ]
     got = build_features(make_bars(rows), derivatives=raw).set_index(["symbol", "timestamp"])
     cols = ["iv_rank", "pcr", "pcr_delta", "oi_change_percent", "futures_basis"]
     assert got.loc["NOFNO", cols].isna().all().all()
@@ -76,22 +79,27 @@ def test_option_chain_snapshots_give_daily_pcr_and_iv_rank():
 
 
 def test_iv_rank_by_hand():
-    raw = pd.DataFrame({"symbol": "X", "date": pd.date_range("2025-01-01", periods=4).date,
-                        "atm_iv": [10.0, 20.0, 15.0, 30.0]})
+    raw = pd.DataFrame(
+        {
+            "symbol": "X",
+            "date": pd.date_range("2025-01-01", periods=4).date,
+            "atm_iv": [10.0, 20.0, 15.0, 30.0],
+        }
+    )
     got = derivative_features(raw, FeatureConfig(iv_rank_lookback=3))["iv_rank"].tolist()
     assert math.isnan(got[0])
     assert got[1:] == pytest.approx([100.0, 50.0, 100.0])
 
 
 def test_zero_call_oi_gives_empty_pcr():
-    raw = pd.DataFrame({"symbol": ["X"], "date": ["2025-01-01"], "put_oi": [5.0],
-                        "call_oi": [0.0]})
+    raw = pd.DataFrame({"symbol": ["X"], "date": ["2025-01-01"], "put_oi": [5.0], "call_oi": [0.0]})
     assert math.isnan(derivative_features(raw, FeatureConfig())["pcr"].iloc[0])
 
 
 def test_combine_raw_keeps_first_non_null_per_field(raw):
-    snaps = pd.DataFrame({"symbol": ["NIFTY"], "date": [pd.Timestamp("2025-12-16").date()],
-                          "atm_iv": [12.5]})
+    snaps = pd.DataFrame(
+        {"symbol": ["NIFTY"], "date": [pd.Timestamp("2025-12-16").date()], "atm_iv": [12.5]}
+    )
     both = combine_raw(raw, snaps)
     row = _row(both, "NIFTY", "2025-12-16")
     assert row["atm_iv"] == 12.5
@@ -105,9 +113,11 @@ def test_missing_symbol_column_is_named():
 
 
 def test_chain_summary_uses_the_strike_nearest_spot():
-    rows = [StrikeRow(25800, 25860.1, 100, 300, 11.0, 12.0),
-            StrikeRow(25850, 25860.1, 200, 100, 10.0, 10.5),
-            StrikeRow(25900, 25860.1, 300, 50, 9.0, 0.0)]
+    rows = [
+        StrikeRow(25800, 25860.1, 100, 300, 11.0, 12.0),
+        StrikeRow(25850, 25860.1, 200, 100, 10.0, 10.5),
+        StrikeRow(25900, 25860.1, 300, 50, 9.0, 0.0),
+    ]
     s = summarize_chain(rows)
     assert s == {"put_oi": 450, "call_oi": 600, "spot_close": 25860.1, "atm_iv": 10.25}
 

@@ -15,10 +15,20 @@ from tools.features.config import FeatureConfig
 from tools.features.flows import flow_features, flows_frame, parse_flows_csv, parse_nse_report
 
 REPORT = [
-    {"category": "DII **", "date": "16-Dec-2025", "buyValue": "15,240.11",
-     "sellValue": "14163.05", "netValue": "1077.06"},
-    {"category": "FII/FPI *", "date": "16-Dec-2025", "buyValue": "10010.5",
-     "sellValue": "12391.5", "netValue": "-2381"},
+    {
+        "category": "DII **",
+        "date": "16-Dec-2025",
+        "buyValue": "15,240.11",
+        "sellValue": "14163.05",
+        "netValue": "1077.06",
+    },
+    {
+        "category": "FII/FPI *",
+        "date": "16-Dec-2025",
+        "buyValue": "10010.5",
+        "sellValue": "12391.5",
+        "netValue": "-2381",
+    },
 ]
 
 
@@ -31,13 +41,16 @@ def test_nse_report_is_parsed_to_decimal_crore():
     assert recs[0].buy_cr == Decimal("15240.11")
 
 
-@pytest.mark.parametrize("bad", [
-    {"not": "a list"},
-    [{"category": "MF", "date": "16-Dec-2025", "netValue": "1"}],
-    [{"category": "DII", "date": "2025-12-16", "netValue": "1"}],
-    [{"category": "DII", "date": "16-Dec-2025", "netValue": "abc"}],
-    [{"category": "DII", "date": "16-Dec-2025"}],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"not": "a list"},
+        [{"category": "MF", "date": "16-Dec-2025", "netValue": "1"}],
+        [{"category": "DII", "date": "2025-12-16", "netValue": "1"}],
+        [{"category": "DII", "date": "16-Dec-2025", "netValue": "abc"}],
+        [{"category": "DII", "date": "16-Dec-2025"}],
+    ],
+)
 def test_bad_reports_raise_feed_errors(bad):
     with pytest.raises(FeedError):
         parse_nse_report(bad)
@@ -55,11 +68,19 @@ def test_csv_history_and_five_day_sums():
 
 
 def test_rows_use_flows_published_before_their_session():
-    flows = pd.DataFrame({"date": pd.bdate_range("2025-12-01", periods=8).date,
-                          "fii_net_cr": [1.0, 2, 3, 4, 5, 6, 7, 8],
-                          "dii_net_cr": [10.0, 20, 30, 40, 50, 60, 70, 80]})
-    bars = make_bars([("X", d.strftime("%Y-%m-%d"), 100, 101, 99, 100, 10)
-                      for d in pd.bdate_range("2025-12-01", periods=8)])
+    flows = pd.DataFrame(
+        {
+            "date": pd.bdate_range("2025-12-01", periods=8).date,
+            "fii_net_cr": [1.0, 2, 3, 4, 5, 6, 7, 8],
+            "dii_net_cr": [10.0, 20, 30, 40, 50, 60, 70, 80],
+        }
+    )
+    bars = make_bars(
+        [
+            ("X", d.strftime("%Y-%m-%d"), 100, 101, 99, 100, 10)
+            for d in pd.bdate_range("2025-12-01", periods=8)
+        ]
+    )
     got = build_features(bars, flows=flows)
     # Session 8 (10 Dec) sees flows of sessions 3..7, never its own evening report.
     assert got["fpi_flow_5d"].iloc[7] == 3 + 4 + 5 + 6 + 7
@@ -69,7 +90,12 @@ def test_rows_use_flows_published_before_their_session():
 
 
 def test_stale_flows_are_not_carried_forward():
-    flows = pd.DataFrame({"date": pd.bdate_range("2025-11-03", periods=5).date,
-                          "fii_net_cr": [1.0] * 5, "dii_net_cr": [1.0] * 5})
+    flows = pd.DataFrame(
+        {
+            "date": pd.bdate_range("2025-11-03", periods=5).date,
+            "fii_net_cr": [1.0] * 5,
+            "dii_net_cr": [1.0] * 5,
+        }
+    )
     bars = make_bars([("X", "2025-12-10", 100, 101, 99, 100, 10)])
     assert build_features(bars, flows=flows)["fpi_flow_5d"].isna().all()

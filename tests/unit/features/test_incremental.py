@@ -17,9 +17,20 @@ from tools.features.nse_files import load_fo_archive, load_vix_daily
 
 def _bars(frame: pd.DataFrame) -> list[Bar]:
     frame = frame.sort_values(["ts", "symbol"], kind="stable")
-    return [Bar(symbol=r.symbol, exchange=r.exchange, interval="1d", ts=r.ts.to_pydatetime(),
-                open=r.open, high=r.high, low=r.low, close=r.close, volume=int(r.volume))
-            for r in frame.itertuples()]
+    return [
+        Bar(
+            symbol=r.symbol,
+            exchange=r.exchange,
+            interval="1d",
+            ts=r.ts.to_pydatetime(),
+            open=r.open,
+            high=r.high,
+            low=r.low,
+            close=r.close,
+            volume=int(r.volume),
+        )
+        for r in frame.itertuples()
+    ]
 
 
 def _replay(history: pd.DataFrame, new: pd.DataFrame, **kw) -> pd.DataFrame:
@@ -36,8 +47,14 @@ def _assert_same(got: pd.DataFrame, full: pd.DataFrame) -> None:
             continue
         a, b = got[col], exp[col]
         if pd.api.types.is_float_dtype(b):
-            np.testing.assert_allclose(a.to_numpy(float), b.to_numpy(float), rtol=1e-9,
-                                       atol=1e-7, equal_nan=True, err_msg=col)
+            np.testing.assert_allclose(
+                a.to_numpy(float),
+                b.to_numpy(float),
+                rtol=1e-9,
+                atol=1e-7,
+                equal_nan=True,
+                err_msg=col,
+            )
         else:
             left = a.astype(object).where(a.notna(), None).tolist()
             right = b.astype(object).where(b.notna(), None).tolist()
@@ -86,8 +103,17 @@ def test_random_streams_with_bad_bars_equal_full(seed):
             price *= float(np.exp(move))
             hi, lo = price * (1 + rng.random() * 0.02), price * (1 - rng.random() * 0.02)
             vol = 0 if rng.random() < 0.05 else int(rng.integers(1, 10**6))
-            rows.append((sym, day.strftime("%Y-%m-%d"), price * (1 + rng.normal(0, 0.005)),
-                         hi, lo, price, vol))
+            rows.append(
+                (
+                    sym,
+                    day.strftime("%Y-%m-%d"),
+                    price * (1 + rng.normal(0, 0.005)),
+                    hi,
+                    lo,
+                    price,
+                    vol,
+                )
+            )
     bars = make_bars(rows)
     cfg = FeatureConfig(regime_lookback=30, regime_min_periods=5, max_gap_days=4)
     full = build_features(bars, cfg)
@@ -97,8 +123,11 @@ def test_random_streams_with_bad_bars_equal_full(seed):
 
 
 def test_out_of_order_bar_is_refused():
-    bars = _bars(make_bars([("X", "2024-01-02", 100, 101, 99, 100, 10),
-                            ("X", "2024-01-01", 100, 101, 99, 100, 10)]))
+    bars = _bars(
+        make_bars(
+            [("X", "2024-01-02", 100, 101, 99, 100, 10), ("X", "2024-01-01", 100, 101, 99, 100, 10)]
+        )
+    )
     inc = IncrementalFeatures()
     inc.update(bars[1])
     with pytest.raises(ValidationError):
@@ -106,8 +135,11 @@ def test_out_of_order_bar_is_refused():
 
 
 def test_bad_bar_returns_none_and_changes_nothing():
-    good, bad = _bars(make_bars([("X", "2024-01-01", 100, 101, 99, 100, 10),
-                                 ("X", "2024-01-02", 100, 99, 101, 100, 10)]))
+    good, bad = _bars(
+        make_bars(
+            [("X", "2024-01-01", 100, 101, 99, 100, 10), ("X", "2024-01-02", 100, 99, 101, 100, 10)]
+        )
+    )
     inc = IncrementalFeatures()
     assert inc.update(good) is not None
     assert inc.update(bad) is None

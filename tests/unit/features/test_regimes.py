@@ -17,15 +17,22 @@ def _reference_regime(got: pd.DataFrame, cfg: FeatureConfig, vix: pd.Series | No
 
     def pct(series: pd.Series) -> pd.Series:
         return series.rolling(cfg.regime_lookback, min_periods=1).apply(
-            lambda w: (w[~np.isnan(w)] <= w[-1]).mean()
-            if np.isfinite(w[-1]) and np.isfinite(w).sum() >= cfg.regime_min_periods
-            else np.nan, raw=True)
+            lambda w: (
+                (w[~np.isnan(w)] <= w[-1]).mean()
+                if np.isfinite(w[-1]) and np.isfinite(w).sum() >= cfg.regime_min_periods
+                else np.nan
+            ),
+            raw=True,
+        )
 
     p = pct(measure)
     if vix is not None:
         p = pct(vix.reindex(measure.index)).fillna(p)
-    label = pd.cut(p, [-np.inf, cfg.regime_low_pct, cfg.regime_high_pct, np.inf],
-                   labels=["LOW_VOL", "MED_VOL", "HIGH_VOL"]).astype(object)
+    label = pd.cut(
+        p,
+        [-np.inf, cfg.regime_low_pct, cfg.regime_high_pct, np.inf],
+        labels=["LOW_VOL", "MED_VOL", "HIGH_VOL"],
+    ).astype(object)
     prior = label.shift(1)
     return day.map(prior.where(prior.notna(), None))
 

@@ -13,15 +13,25 @@ from tools.features.build import build_features
 from tools.features.config import FeatureConfig
 from tools.features.technical import DataQuality
 
-TECH_FLOATS = ["momentum_5d", "momentum_10d", "momentum_20d", "atr_14d", "atr_percent", "rsi_14",
-               "gap_percent", "realized_vol_20d", "adv_20d_inr"]
+TECH_FLOATS = [
+    "momentum_5d",
+    "momentum_10d",
+    "momentum_20d",
+    "atr_14d",
+    "atr_percent",
+    "rsi_14",
+    "gap_percent",
+    "realized_vol_20d",
+    "adv_20d_inr",
+]
 
 
 def _reference_segments(bars: pd.DataFrame, cfg: FeatureConfig) -> pd.DataFrame:
     """Straightforward per-symbol pandas: drop untraded days, cut at jumps and holes."""
     df = bars.sort_values(["symbol", "ts"]).reset_index(drop=True)
     traded_before = df.groupby("symbol")["volume"].transform(
-        lambda v: (v > 0).astype(int).cumsum().shift(1, fill_value=0))
+        lambda v: (v > 0).astype(int).cumsum().shift(1, fill_value=0)
+    )
     df = df[~((df["volume"] == 0) & (traded_before > 0))].reset_index(drop=True)
     g = df.groupby("symbol")
     jump = np.log(df["close"] / g["close"].shift(1)).abs() > cfg.split_max_abs_log_return
@@ -42,8 +52,9 @@ def _reference_features(df: pd.DataFrame) -> pd.DataFrame:
         ref["gap_percent"] = (o / prev - 1) * 100
         ref["gap_filled"] = ((lo <= prev) & (h >= prev)).where(prev.notna())
         ref["rsi_14"] = talib.RSI(c.to_numpy(), 14) if len(s) > 14 else np.nan
-        ref["atr_14d"] = (talib.ATR(h.to_numpy(), lo.to_numpy(), c.to_numpy(), 14)
-                          if len(s) > 14 else np.nan)
+        ref["atr_14d"] = (
+            talib.ATR(h.to_numpy(), lo.to_numpy(), c.to_numpy(), 14) if len(s) > 14 else np.nan
+        )
         ref["atr_percent"] = ref["atr_14d"] / c * 100
         ref["realized_vol_20d"] = np.log(c / prev).rolling(20).std() * np.sqrt(252) * 100
         ref["adv_20d_inr"] = (c * s["volume"]).rolling(20).mean()
@@ -75,10 +86,17 @@ def test_every_technical_column_matches_plain_pandas(dataset, request):
     ref = _reference_features(_reference_segments(bars, cfg))
     assert got.index.equals(ref.index)
     for col in TECH_FLOATS:
-        np.testing.assert_allclose(got[col].to_numpy(float), ref[col].to_numpy(float),
-                                   rtol=1e-9, atol=1e-7, equal_nan=True, err_msg=col)
-    assert (got["gap_filled"].astype(object).fillna(-1)
-            == ref["gap_filled"].astype(object).fillna(-1)).all()
+        np.testing.assert_allclose(
+            got[col].to_numpy(float),
+            ref[col].to_numpy(float),
+            rtol=1e-9,
+            atol=1e-7,
+            equal_nan=True,
+            err_msg=col,
+        )
+    assert (
+        got["gap_filled"].astype(object).fillna(-1) == ref["gap_filled"].astype(object).fillna(-1)
+    ).all()
 
 
 def test_no_nan_after_warm_up_on_real_data(long_history_bars):
@@ -90,7 +108,8 @@ def test_no_nan_after_warm_up_on_real_data(long_history_bars):
     # Rows right after a segment restart are legitimately empty; everything else must be set.
     after_restart = got["momentum_20d"].isna() & warm
     stable = warm & ~after_restart.groupby(got["symbol"]).transform(
-        lambda s: s.rolling(25, min_periods=1).max().astype(bool))
+        lambda s: s.rolling(25, min_periods=1).max().astype(bool)
+    )
     assert stable.sum() > 0.9 * len(got)
     assert got.loc[stable, TECH_FLOATS].notna().all().all()
     assert got.loc[stable, "liquidity_regime"].notna().all()
@@ -143,8 +162,7 @@ def test_long_hole_restarts_history():
 def test_liquidity_thresholds_come_from_config(nifty_bars):
     bars = nifty_bars[nifty_bars["symbol"].isin(["TCS", "INFY"])]
     default = build_features(bars)
-    strict = build_features(bars, FeatureConfig(liquidity_high_inr=1e15,
-                                                liquidity_medium_inr=1e14))
+    strict = build_features(bars, FeatureConfig(liquidity_high_inr=1e15, liquidity_medium_inr=1e14))
     assert set(default["liquidity_regime"].dropna()) == {"HIGH"}
     assert set(strict["liquidity_regime"].dropna()) == {"LOW"}
 
