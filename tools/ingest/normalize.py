@@ -18,6 +18,7 @@ _NL = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|cmpid|ito|from)$", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _EN_STOP = frozenset({
     "the", "of", "and", "to", "in", "a", "is", "for", "on", "with",
     "by", "at", "from", "as", "has", "its", "that", "be", "are",
@@ -25,9 +26,14 @@ _EN_STOP = frozenset({
 MAX_CONTENT_CHARS = 200_000
 
 
+def safe_text(text: str) -> str:
+    """Text any database accepts: no NUL bytes, no lone surrogates (replaced by U+FFFD)."""
+    return _SURROGATE.sub("\ufffd", text.replace("\x00", "")) if text else ""
+
+
 def clean_text(text: str, max_chars: int = MAX_CONTENT_CHARS) -> str:
     """Unescape HTML, drop tags and control characters, NFKC, collapse spaces, keep paragraphs."""
-    out = html.unescape(text or "")
+    out = html.unescape(safe_text(text or ""))
     out = _TAG.sub(" ", out)
     out = unicodedata.normalize("NFKC", out)
     out = _CONTROL.sub("", out).replace("\u00a0", " ")

@@ -21,7 +21,13 @@ from store.repos import events as repo
 from tools.ingest.artifacts import ArtifactFetcher
 from tools.ingest.dedup import NearDupIndex
 from tools.ingest.items import Feed, FeedItem
-from tools.ingest.normalize import clean_text, content_hash, detect_language, normalize_url
+from tools.ingest.normalize import (
+    clean_text,
+    content_hash,
+    detect_language,
+    normalize_url,
+    safe_text,
+)
 from tools.ingest.queue import FILINGS, assign_priority
 from tools.nlp.linker import TickerLinker
 from tools.nlp.tagger import Tagger, TagResult
@@ -117,7 +123,8 @@ class IngestPipeline:
         with transaction(self._sessions) as s:
             eid, is_new = repo.insert_event(
                 s, source=item.source.value, title=title, source_url=normalize_url(item.url),
-                artifact_url=item.artifact_url, raw_content=(item.raw or item.body)[:MAX_RAW_CHARS],
+                artifact_url=item.artifact_url,
+                raw_content=safe_text((item.raw or item.body)[:MAX_RAW_CHARS]),
                 normalized_content=body, language=item.language or detect_language(
                     f"{title} {body}"),
                 content_hash=content_hash(title, body), event_timestamp=item.published_at,
