@@ -31,7 +31,7 @@ def telegram_loop(container: Any) -> Callable[[], Awaitable[None]] | None:
             secret=settings.secret_key,
             allowed=settings.telegram_access(),
         )
-        relay = getattr(container, "notifier", None)
+        relay: Any = getattr(container, "notifier", None)
         if hasattr(relay, "attach"):
             relay.attach(notifier_of(application))
         try:

@@ -4,6 +4,7 @@ returns plain data. Handlers never touch SQL or graph wiring."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from tools.accounts.service import list_accounts, set_status
 from tools.cards.service import list_cards
 from tools.risk.switches import manual_kill
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[], Any]] = {
     "intake": build_intake_graph,
     "judge": build_judge_graph,
     "treasurer": build_treasurer_graph,
@@ -370,4 +371,5 @@ def _tg_ids(session: Session) -> list[int]:
                 User.telegram_user_id.is_not(None), User.is_active.is_(True)
             )
         )
+        if i is not None
     ]

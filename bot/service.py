@@ -8,10 +8,14 @@ from core.clock import Clock
 
 
 class Principal(Protocol):
-    user_id: int
-    username: str
-    visible: frozenset[int]
-    approvable: frozenset[int]
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def visible(self) -> frozenset[int]: ...
+    @property
+    def approvable(self) -> frozenset[int]: ...
 
 
 class DeskService(Protocol):

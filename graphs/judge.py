@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from langchain_core.runnables import RunnableConfig
+from langgraph.config import get_config
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
@@ -30,6 +30,11 @@ class JudgeState(TypedDict, total=False):
 
 def _cards(runtime: Runtime[DeskContext]) -> CardPorts:
     return need(runtime.context.cards, "cards")  # type: ignore[no-any-return]
+
+
+def _thread_id() -> str:
+    """The running thread's id (recorded so any process can resume the approval)."""
+    return str(get_config().get("configurable", {}).get("thread_id", ""))
 
 
 def start(state: JudgeState) -> str:
@@ -58,14 +63,12 @@ def after_judge(state: JudgeState) -> str:
     return END if state.get("outcome") else "present"
 
 
-async def present(
-    state: JudgeState, runtime: Runtime[DeskContext], config: RunnableConfig
-) -> dict[str, Any]:
+async def present(state: JudgeState, runtime: Runtime[DeskContext]) -> dict[str, Any]:
     """Freeze the approval payload, record the waiting thread and notify the humans."""
     card_id = int(state["card_id"])  # type: ignore[arg-type]
     ports = _cards(runtime)
     payload = ports.approval_request(card_id)
-    await ports.card_ready(card_id, str(config.get("configurable", {}).get("thread_id", "")))
+    await ports.card_ready(card_id, _thread_id())
     return {"approval": payload, "attempts": 0}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from langchain_core.runnables import RunnableConfig
+from langgraph.config import get_config
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
@@ -27,6 +27,11 @@ def _ports(runtime: Runtime[DeskContext]) -> TreasuryPorts:
     return need(runtime.context.treasury, "treasury")  # type: ignore[no-any-return]
 
 
+def _thread_id() -> str:
+    """The running thread's id (recorded so any process can resume the approval)."""
+    return str(get_config().get("configurable", {}).get("thread_id", ""))
+
+
 def start(state: TreasuryState) -> str:
     return "present" if state.get("proposal_id") is not None else "propose"
 
@@ -42,16 +47,14 @@ def after_propose(state: TreasuryState) -> str:
     return END if state.get("outcome") else "present"
 
 
-async def present(
-    state: TreasuryState, runtime: Runtime[DeskContext], config: RunnableConfig
-) -> dict[str, Any]:
+async def present(state: TreasuryState, runtime: Runtime[DeskContext]) -> dict[str, Any]:
     """Freeze the approval payload with the treasurer's note; record the thread; notify."""
     ports = _ports(runtime)
     pid = int(state["proposal_id"])  # type: ignore[arg-type]
     payload = ports.proposal_request(pid)
     note, _version = await note_for(runtime.context.llm, payload.get("proposal", payload))
     payload = {**payload, "summary": f"{payload.get('summary', '')}\n{note}".strip()}
-    await ports.proposal_ready(pid, str(config.get("configurable", {}).get("thread_id", "")))
+    await ports.proposal_ready(pid, _thread_id())
     return {"approval": payload, "note": note}
 
 
