@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,6 +102,12 @@ def add_card(db: Any, clock: FakeClock, account_id: int, **kw: Any) -> int:
         s.add(row)
         s.flush()
         return row.id
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(_sqlite_template: Path) -> Path:
+    """The session's migrated SQLite template (copy it; never write to it)."""
+    return _sqlite_template
 
 
 @pytest.fixture
