@@ -72,7 +72,7 @@ def normalize_url(url: str | None) -> str | None:
         host = f"{host}:{parts.port}"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                    if not _TRACKING.match(k))
-    path = parts.path.rstrip("/") or "/"
+    path = parts.path.rstrip("/") or ("/" if parts.scheme.lower() in {"http", "https"} else "")
     return urlunsplit((parts.scheme.lower(), host.lower(), path, urlencode(query), ""))
 
 
