@@ -306,7 +306,8 @@ def _decisions_of(c: TradeCardRow, start: datetime, end: datetime) -> list[CardD
 def risk_events(
     session: Session, account_id: int, start: datetime, end: datetime
 ) -> list[RiskEvent]:
-    """Kill-switch triggers and every RISK audit entry of the account or the whole portfolio."""
+    """Kill-switch triggers, resets and refusals among the RISK audit entries of the account or
+    the whole portfolio (passed pre-trade checks are routine, not events)."""
     mine = or_(AuditLogRow.account_id == account_id, AuditLogRow.account_id.is_(None))
     audits = session.scalars(
         select(AuditLogRow)
@@ -318,7 +319,11 @@ def risk_events(
         )
         .order_by(AuditLogRow.seq)
     )
-    out = [RiskEvent(a.timestamp, a.action_type, _payload_summary(a.payload)) for a in audits]
+    out = [
+        RiskEvent(a.timestamp, a.action_type, _payload_summary(a.payload))
+        for a in audits
+        if a.payload.get("ok") is not True
+    ]
     seen = {(e.at, e.kind) for e in out}
     switches = session.scalars(
         select(KillSwitchRow).where(

@@ -58,6 +58,21 @@ def seeded(db, clock: FakeClock) -> int:  # type: ignore[no-untyped-def]
             status=CardStatus.EXPIRED,
             expires_in=timedelta(hours=1),
         )
+        audit = AuditLog(clock)
+        audit.append(
+            s,
+            "risk.pretrade",
+            {"ok": True, "reason": "within limits"},
+            category=AuditCategory.RISK,
+            account_id=acc,
+        )
+        audit.append(
+            s,
+            "risk.switch_triggered",
+            {"switch_type": "MAX_DAILY_LOSS", "reason": "daily loss 2.1% > 2%"},
+            category=AuditCategory.RISK,
+            account_id=acc,
+        )
     return acc
 
 
@@ -77,6 +92,9 @@ def test_eod_figures_match_the_worked_day(db, seeded: int) -> None:  # type: ign
     assert (counts["REJECTED"], counts["EXPIRED"], counts["CREATED"]) == (1, 1, 4)
     # TCS lost 50 + 22 fees, INFY won: 1 of 2 closed trades
     assert (r.wins, r.closed_trades, r.hit_rate) == (1, 2, 0.5)
+    (event,) = r.risk_events  # the passed pre-trade check is not an event
+    assert event.kind == "risk.switch_triggered"
+    assert "MAX_DAILY_LOSS" in event.detail
     # an earlier day (replay) only sees that day
     with db.sessions() as s:
         r = build_eod(s, seeded, date(2025, 12, 10), simulated=False)
