@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import IST, FakeClock
 from store.db import make_engine, session_factory, upgrade
+from store.models import Base
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("DESK_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -93,19 +94,57 @@ def sqlite_db(_sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     db.engine.dispose()
 
 
-@pytest.fixture
-def pg_db(_pg_template: str) -> Iterator[Database]:
-    name = f"desk_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+def _create_from_template(admin: Engine, name: str, template: str) -> None:
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_pg_template}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+
+@pytest.fixture(scope="session")
+def _pg_worker_db(_pg_template: str) -> Iterator[tuple[Engine, str]]:
+    """One migrated database per test process, emptied after each test (cheaper than a new one)."""
+    name = f"desk_w_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    _create_from_template(admin, name, _pg_template)
+    yield admin, name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_OWN_TABLES = tuple(t for t in Base.metadata.tables)
+
+
+def _empty_pg(url: str) -> None:
+    """Truncate the desk's tables (audit triggers off for this session only) and drop any table
+    a test created (e.g. LangGraph checkpoints); identities restart so ids are as in a new DB."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SET lock_timeout = '3s'"))
+            conn.execute(text("SET session_replication_role = replica"))
+            present = set(conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+            extra = present - set(_OWN_TABLES) - {"alembic_version"}
+            for table in sorted(extra):
+                conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+            tables = ", ".join(f'"{t}"' for t in _OWN_TABLES if t in present)
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_db(_pg_worker_db: tuple[Engine, str], _pg_template: str) -> Iterator[Database]:
+    admin, name = _pg_worker_db
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     yield Database("postgres", url, engine, session_factory(engine))
     engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        _empty_pg(url)
+    except Exception:  # a test left a lock behind: start over from the template
+        _create_from_template(admin, name, _pg_template)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
