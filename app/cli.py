@@ -9,6 +9,7 @@ from app import (
     cli_core,
     cli_data,
     cli_features,
+    cli_ingest,
     cli_reports,
     cli_signals,
     cli_treasury,
@@ -22,6 +23,8 @@ app.add_typer(cli_reports.cli, name="report")
 app.add_typer(cli_features.cli, name="features")
 app.add_typer(cli_data.cli, name="data")
 app.add_typer(cli_treasury.cli, name="treasury")
+app.add_typer(cli_ingest.cli, name="ingest")
+app.add_typer(cli_ingest.eval_cli, name="eval")
 cli_signals.register(app)
 
 
