@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import csv
 import math
+import os
 import statistics
 import tempfile
 import time
@@ -214,6 +215,10 @@ async def bench(n: int, url: str, embedder: str) -> dict[str, Any]:
         TreasuryScheduler(clock, audit).run(s)
         sync_telegram_users(s, audit, clock, {OWNER_TG: set(accs)})
     inst, stats = universe()
+    if embedder == "minilm":
+        import torch
+
+        torch.set_num_threads(1)  # one request at a time: extra threads only contend
     emb = MiniLMEmbedder() if embedder == "minilm" else HashingEmbedder()
     tagger = OfflineTagger(inst, emb)
     facade = DeskFacade(sessions, clock, audit, database_url=url)
@@ -266,6 +271,7 @@ def main() -> None:
         url = args.db or f"sqlite:///{tmp}/bench.sqlite3"
         r = asyncio.run(bench(args.headlines, url, args.embedder))
     lat = r["lat_ms"]
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
         f"db={url.split(':')[0]} embedder={args.embedder} headlines={r['headlines']} "
         f"with a card={r['with_card']} cards={r['cards']}"
