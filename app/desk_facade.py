@@ -13,6 +13,7 @@ from langgraph.types import Command
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agents.judge.judge import JudgeAgent
 from app.desk_ports import StorePorts, plain
 from core.enums import AccountStatus, AuditCategory, CardStatus
 from core.errors import AccessDenied, ConfigError, NotFound, ValidationError
@@ -56,6 +57,8 @@ class DeskFacade(StorePorts):
     def __init__(self, *args: Any, database_url: str, llm: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.database_url, self.llm = database_url, llm
+        if llm is not None:
+            self.judge = JudgeAgent(llm)
         self._stack: AsyncExitStack | None = None
         self._graphs: dict[str, Any] = {}
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from agents.judge.judge import offline_judge
 from core.canonical import canonical_json, sha256_hex, to_jsonable
 from core.clock import Clock
-from core.enums import AuditCategory, CardStatus
+from core.enums import AuditCategory, CardStatus, Direction
 from core.errors import DeskError, NotFound
-from core.pipeline import ApprovalDecision
+from core.pipeline import ApprovalDecision, Candidate, EvidenceLink
 from store.audit import AuditLog, entries_for
 from store.db import transaction
 from store.models import EventRow, FeatureRow, SignalRow
@@ -23,6 +25,7 @@ from store.repos import treasury as treasury_repo
 from tools.accounts.access import grant, user_by_username
 from tools.accounts.schemas import AccountSpec
 from tools.accounts.service import create_account
+from tools.alloc.cardmaker import make_cards
 from tools.cards.approval import ApprovalService
 from tools.cards.service import approval_request, get_card
 from tools.treasury.transfers import TransferService
@@ -52,6 +55,7 @@ class StorePorts:
     ) -> None:
         self.sessions, self.clock, self.audit = sessions, clock, audit
         self.card_maker, self.executor = card_maker, executor
+        self.judge: Any = offline_judge()
         self.approvals = ApprovalService(clock, audit)
         self.transfers_svc = TransferService(clock, audit)
         self.card_sinks: list[Sink] = []
@@ -126,9 +130,32 @@ class StorePorts:
 
     # --- cards ----------------------------------------------------------------------------------
     def make_card(self, request: dict[str, Any], evidence: dict[str, Any]) -> dict[str, Any]:
-        if self.card_maker is None:
-            return {"card_id": None, "status": "SKIPPED", "reason": "no card maker configured"}
-        return self.card_maker(request, evidence)
+        """Judge + guardrails for one account's candidate (the card maker's steps), citing the
+        researcher's links; a configured `card_maker` replaces this."""
+        if self.card_maker is not None:
+            return self.card_maker(request, evidence)
+        if not request.get("candidate"):
+            return {"card_id": None, "status": "SKIPPED", "reason": "no candidate in the request"}
+        cand = candidate_from_dict(request["candidate"], evidence.get("links", []))
+        with transaction(self.sessions) as s:
+            run = make_cards(
+                s,
+                self.clock,
+                self.audit,
+                [cand],
+                self.judge,
+                accounts=[int(request["account_id"])],
+                propose_transfers=False,
+            )
+        if not run.cards:
+            reasons = "; ".join(d.reason for d in run.dropped) or "nothing sized"
+            return {"card_id": None, "status": "DROPPED", "reason": reasons}
+        card = run.cards[0]
+        return {
+            "card_id": card.id,
+            "status": card.status,
+            "reason": "; ".join(str(w) for w in card.risk_warnings or []),
+        }
 
     def approval_request(self, card_id: int) -> dict[str, Any]:
         with self.sessions() as s:
@@ -268,6 +295,26 @@ class StorePorts:
             with self.sessions() as s:
                 status = treasury_repo.proposal_row(s, proposal_id).status
             return {"ok": False, "status": status, "message": str(exc)}
+
+
+def candidate_from_dict(data: dict[str, Any], links: list[dict[str, Any]]) -> Candidate:
+    """Rebuild a Candidate from its JSON form (graph state is checkpointed as JSON), adding the
+    researcher's links to its evidence."""
+    d = dict(data)
+    d["direction"] = Direction(d["direction"])
+    d["ref_price"] = Decimal(str(d["ref_price"]))
+    for key in ("generated_at", "expires_at", "event_timestamp"):
+        if isinstance(d.get(key), str):
+            d[key] = datetime.fromisoformat(d[key])
+    own = [EvidenceLink(**e) for e in d.get("evidence", ())]
+    extra = [
+        EvidenceLink(str(x.get("kind", "")), str(x["url"]), str(x.get("title", "")))
+        for x in links
+        if x.get("url") and x["url"] not in {e.url for e in own}
+    ]
+    d["evidence"] = (*own, *extra)
+    d["thesis_bullets"] = tuple(d.get("thesis_bullets", ()))
+    return Candidate(**d)
 
 
 def proposal_hash(p: Any) -> str:

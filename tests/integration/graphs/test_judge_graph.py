@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from core.canonical import to_jsonable
 from store.db import transaction
-from tests.factories import make_card
+from store.models import SignalRow
+from tests.factories import make_candidate, make_card
+from tools.treasury.schedule import TreasuryScheduler
 
 
 def _card(desk, clock, account=0, **over):
@@ -104,3 +109,34 @@ async def test_judge_without_card_ends_without_interrupt(desk, clock, made):
     assert "__interrupt__" not in out
     assert out["outcome"] == "no card: no edge"
     assert out["evidence"]["symbol"] == "INFY"
+
+
+async def test_candidate_goes_research_judge_card_approval_execute(desk, clock):
+    with transaction(desk.db.sessions) as s:
+        TreasuryScheduler(clock, desk.facade.audit).run(s)
+        s.add(
+            SignalRow(
+                id=77,
+                symbol="INFY",
+                exchange="NSE",
+                strategy="momentum",
+                direction="LONG",
+                status="ACTIVE",
+                generated_at=clock.now(),
+            )
+        )
+    cand = to_jsonable(dataclasses.asdict(make_candidate(clock, signal_id=77)))
+    out = await desk.facade.run_judge(
+        "judge:77:0", {"account_id": desk.accounts[0], "symbol": "INFY", "candidate": cand}
+    )
+    assert "__interrupt__" in out, out.get("outcome")
+    req = out["__interrupt__"][0].value
+    demo = desk.facade.principal_for("demo")
+    card = desk.facade.card(demo, req["object_id"])
+    assert card["status"] == "PENDING"
+    assert "offline" in card["model_version"]
+    assert any(link["url"] == "desk://signals/77" for link in card["evidence_links"])
+    assert desk.facade.thread_for("judge", card["id"]) == "judge:77:0"
+    res = await desk.facade.decide_card(demo, card["id"], "approve", req["content_hash"])
+    assert res["status"] == "APPROVED"
+    assert desk.executed == [card["id"]]
