@@ -378,18 +378,21 @@ def latest_snapshot(session: Session, account_id: int, before: datetime) -> Risk
 
 
 def benchmark_closes(session: Session, start: datetime, end: datetime) -> dict[date, float]:
-    """Daily NIFTY 50 closes in [start, end) from the bars table, under any common symbol."""
+    """NIFTY 50 daily closes: the last one before `start` (the base) and every one in
+    [start, end), from the bars table under any common symbol of the index."""
     for symbol in BENCHMARK_SYMBOLS:
+        daily = (BarRow.symbol == symbol, BarRow.interval == "1d", BarRow.close.is_not(None))
+        base = session.execute(
+            select(BarRow.ts, BarRow.close)
+            .where(*daily, BarRow.ts < start)
+            .order_by(BarRow.ts.desc())
+            .limit(1)
+        ).all()
         rows = session.execute(
             select(BarRow.ts, BarRow.close)
-            .where(
-                BarRow.symbol == symbol,
-                BarRow.interval == "1d",
-                BarRow.ts >= start - timedelta(days=1),
-                BarRow.ts < end,
-            )
+            .where(*daily, BarRow.ts >= start, BarRow.ts < end)
             .order_by(BarRow.ts)
         ).all()
         if rows:
-            return {to_ist(ts).date(): float(c) for ts, c in rows if c is not None}
+            return {to_ist(ts).date(): float(c) for ts, c in [*base, *rows]}
     return {}

@@ -7,7 +7,16 @@ from datetime import date
 from sqlalchemy import func, select
 
 from store.audit import entries_for
-from store.models import KillSwitchRow, ReportRow, TradeCardRow
+from store.db import transaction
+from store.models import (
+    EventRow,
+    FeatureRow,
+    KillSwitchRow,
+    MetaLabelRow,
+    ReportRow,
+    SignalRow,
+    TradeCardRow,
+)
 from tests.integration.web.conftest import OTHER_PASSWORD, Web
 
 
@@ -127,3 +136,81 @@ def test_reports_generate_download_and_refuse_bad_input(web: Web) -> None:
         assert web.client.post("/reports/generate", data=data).status_code == status, form
     with web.container.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ReportRow)) == 1
+
+
+def test_timeline_of_a_card_from_an_event_shows_event_features_signal_and_meta(web: Web) -> None:
+    now = web.clock.now()
+    audit = web.container.audit
+    with transaction(web.container.sessions) as s:
+        event = EventRow(
+            source="NSE_FILING",
+            source_url="https://www.nseindia.com/ann/1",
+            artifact_url="https://nsearchives.nseindia.com/x.pdf",
+            title="Infosys board approves buyback",
+            event_type="BUYBACK",
+            priority="HIGH",
+            symbols=["INFY"],
+            event_timestamp=now,
+        )
+        s.add(event)
+        s.flush()
+        audit.append(
+            s, "EVENT_INGESTED", {"title": event.title}, category="INGESTION", event_id=event.id
+        )
+        feature = FeatureRow(
+            symbol="INFY",
+            exchange="NSE",
+            timestamp=now,
+            close=1500.0,
+            rsi_14=61.25,
+            momentum_5d=2.5,
+            regime_label="MED_VOL",
+        )
+        s.add(feature)
+        s.flush()
+        signal = SignalRow(
+            symbol="INFY",
+            exchange="NSE",
+            strategy="event_driven",
+            direction="LONG",
+            edge=3.2,
+            confidence=0.66,
+            tp_probability=0.6,
+            sl_probability=0.3,
+            thesis_bullets=["buyback at a premium"],
+            model_version="lgbm-test",
+            feature_snapshot_id=feature.id,
+            event_id=event.id,
+            generated_at=now,
+            status="ACTIVE",
+        )
+        s.add(signal)
+        s.flush()
+        meta = MetaLabelRow(
+            signal_id=signal.id,
+            is_trustworthy=True,
+            quality_score=0.71,
+            rationale="liquid, regime fits",
+            model_version="meta-test",
+        )
+        s.add(meta)
+        s.flush()
+        audit.append(
+            s,
+            "SIGNAL_GENERATED",
+            {"symbol": "INFY"},
+            category="SIGNAL",
+            signal_id=signal.id,
+            event_id=event.id,
+        )
+        card = s.get(TradeCardRow, web.card_id)
+        card.signal_id, card.event_id, card.meta_label_id = signal.id, event.id, meta.id
+    web.login()
+    html = web.client.get(f"/audit/cards/{web.card_id}").text
+    assert "Infosys board approves buyback" in html
+    assert 'href="https://nsearchives.nseindia.com/x.pdf"' in html
+    assert "61.25" in html  # rsi_14 at signal time
+    assert "buyback at a premium" in html
+    assert "liquid, regime fits" in html
+    assert "· EVENT_INGESTED ·" in html
+    assert "· SIGNAL_GENERATED ·" in html

@@ -15,7 +15,7 @@ from core.enums import AuditCategory, CardStatus
 from core.errors import NotFound, ValidationError
 from store.audit import AuditLog, entries_for, verify_chain
 from store.db import transaction
-from store.models import ReportRow, TradeCardRow
+from store.models import BarRow, ReportRow, TradeCardRow
 from store.repos.reports import find_report, list_reports, report_pdf
 from tests.unit.reports.helpers import add_account, add_card, closed_trade, open_trade
 from tools.reports.eod import build_eod
@@ -114,7 +114,32 @@ def test_monthly_return_drawdown_and_attribution(db, seeded: int) -> None:  # ty
     by_strategy = {a.label: a.net_inr for a in r.attribution if a.dimension == "strategy"}
     assert by_strategy == {"momentum": Decimal("53.00"), "mean_reversion": Decimal("-72.00")}
     assert r.realised_net_inr == Decimal("-19.00")
-    assert r.benchmark_return is None  # no NIFTY 50 bars stored in this database
+    assert r.benchmark_return is None  # no NIFTY 50 bars stored yet
+    with transaction(db.sessions) as s:  # the close before the month is the base: +2 %
+        for d, close in (
+            (date(2025, 11, 28), 24000.0),
+            (date(2025, 12, 15), 24240.0),
+            (date(2025, 12, 16), 24480.0),
+            (date(2025, 12, 17), 99999.0),
+        ):
+            ts = ist(d, 15, 30)
+            s.add(
+                BarRow(
+                    symbol="NIFTY 50",
+                    exchange="NSE",
+                    interval="1d",
+                    ts=ts,
+                    open=close,
+                    high=close,
+                    low=close,
+                    close=close,
+                    volume=0,
+                )
+            )
+    with db.sessions() as s:
+        r = build_monthly(s, seeded, DAY, simulated=True)
+    assert r.benchmark_return == pytest.approx(0.02)
+    assert r.benchmark_days == (date(2025, 11, 28), date(2025, 12, 15), date(2025, 12, 16))
     hit = next(d for d in r.drift if d.metric == "signal hit rate")
     assert (hit.this_month, hit.samples_this_month) == (0.5, 2)
 
