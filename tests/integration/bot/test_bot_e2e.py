@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.enums import CapitalTxnType
 from store.db import transaction
 from store.models import Account, AuditLogRow, OrderRow
 from tests.factories import make_card
 from tests.integration.bot.conftest import OWNER_TG, STRANGER_TG
 from tools.broker.paper import PaperBroker
 from tools.execution.manager import OrderManager
+from tools.treasury.ledger import Ledger, balances
 
 INTAKE_ANSWERS = [
     "Kids education",
@@ -182,3 +184,33 @@ async def test_approval_button_places_the_paper_order(rig, clock):
     assert orders[0].quantity == card.quantity
     assert orders[0].client_order_id.startswith(f"D{card.id}")
     assert [o.broker_order_id for o in await broker.orders()] == [orders[0].broker_order_id]
+
+
+async def test_transfer_proposal_approved_with_a_button(rig, clock):
+    lender, borrower = rig.desk.accounts
+    with transaction(rig.desk.db.sessions) as s:
+        Ledger(clock, rig.desk.facade.audit).post(
+            s, lender, CapitalTxnType.DEPOSIT, Decimal("50000"), reason="seed", reference="seed"
+        )
+    mark = rig.tg.mark()
+    await rig.desk.facade.propose_transfer(
+        "xfer:bot",
+        {
+            "from_account_id": lender,
+            "to_account_id": borrower,
+            "amount": "10000",
+            "reason": "card short of cash",
+        },
+    )
+    call = await rig.tg.await_call(
+        lambda c: c.method == "sendMessage" and "Proposal" in c.params["text"], after=mark
+    )
+    assert "inline_keyboard" in call.params["reply_markup"]
+    listed = await rig.say("/transfers")
+    assert "10000" in listed.params["text"]
+    answer = await _tap(rig, call, 0)
+    assert "approved" in answer.params["text"]
+    again = await _tap(rig, call, 0)
+    assert "Nothing done" in again.params["text"]
+    with rig.desk.db.sessions() as s:
+        assert balances(s, borrower).available == Decimal("10000")
