@@ -34,9 +34,15 @@ class CsrfRejected(AccessDenied):
 
 
 def sign_in(
-    container: ContainerDep, session: Session, response: Response, username: str, password: str
+    request: Request,
+    container: ContainerDep,
+    session: Session,
+    response: Response,
+    username: str,
+    password: str,
 ) -> UserView | None:
-    """Check the password (argon2); on success set a fresh signed session cookie."""
+    """Check the password (argon2); on success set a fresh signed session cookie (Secure when
+    the request came over https, e.g. behind a TLS proxy)."""
     user = authenticate(session, username.strip(), password)
     if user is None:
         return None
@@ -47,7 +53,7 @@ def sign_in(
         max_age=SESSION_MAX_AGE_S,
         httponly=True,
         samesite="strict",
-        secure=container.settings.web_host not in ("127.0.0.1", "localhost"),
+        secure=request.url.scheme == "https",
     )
     return user
 

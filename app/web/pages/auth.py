@@ -67,7 +67,7 @@ def login(
             status_code=403,
         )
     resp = RedirectResponse(safe_next(next), status_code=303)
-    user = sign_in(container, session, resp, username, password)
+    user = sign_in(request, container, session, resp, username, password)
     if user is None:
         return _login_page(request, next, "Wrong username or password.", username, 401)
     container.audit.append(
