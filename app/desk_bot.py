@@ -43,3 +43,12 @@ def telegram_loop(container: Any) -> Callable[[], Awaitable[None]] | None:
                 await facade.aclose()
 
     return run
+
+
+async def push_daily_summary(facade: DeskFacade, notifier: Any) -> int:
+    """Send each account's daily summary to its viewers (schedule it after the close, e.g. 16:05
+    IST, with the RelayNotifier); returns how many summaries were handed over."""
+    summaries = facade.daily_summaries()
+    for account_id, text in summaries:
+        await notifier.notify(text, account_id)
+    return len(summaries)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from langgraph.types import Command
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from agents.judge.judge import JudgeAgent
 from app.desk_ports import StorePorts, plain
+from core.clock import to_ist
 from core.enums import AccountStatus, AuditCategory, CardStatus
 from core.errors import AccessDenied, ConfigError, NotFound, ValidationError
 from graphs.checkpoint import open_checkpointer
@@ -212,6 +214,26 @@ class DeskFacade(StorePorts):
                         "snapshot": plain(snap[0]) if snap else None,
                         "kills": kills,
                     }
+                )
+        return out
+
+    def daily_summaries(self) -> list[tuple[int, str]]:
+        """(account id, short text) per open account: positions, P&L today, pending cards."""
+        day_start = to_ist(self.clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+        out = []
+        with self.sessions() as s:
+            for a in list_accounts(s, include_closed=False):
+                opened = positions_repo.open_positions(s, a.id)
+                upnl = sum((r.unrealized_pnl or Decimal(0) for r in opened), Decimal(0))
+                realized = positions_repo.realized_since(s, a.id, day_start)
+                pending = len(list_cards(s, {a.id}, CardStatus.PENDING.value))
+                out.append(
+                    (
+                        a.id,
+                        f"Daily summary: {a.name} (#{a.id}, {a.status})\n"
+                        f"Open positions {len(opened)}, unrealised ₹{upnl:.2f}\n"
+                        f"Realised today ₹{realized:.2f}\nPending cards {pending}",
+                    )
                 )
         return out
 

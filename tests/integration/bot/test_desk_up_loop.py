@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from types import SimpleNamespace
 
-from app.desk_bot import telegram_loop
+from app.desk_bot import push_daily_summary, telegram_loop
 from bot.notify import RelayNotifier
 from core.settings import Settings
 from store.db import transaction
@@ -41,6 +41,12 @@ async def test_loop_serves_commands_and_relays_notices(db, clock):
         await relay.notify("Filled 20 INFY @ 1500 <entry>", desk.accounts[0])
         fill = await tg.await_call(lambda c: c.method == "sendMessage", after=mark)
         assert "&lt;entry&gt;" in fill.params["text"]
+        mark = tg.mark()
+        assert await push_daily_summary(desk.facade, relay) == len(desk.accounts)
+        summary = await tg.await_call(
+            lambda c: c.method == "sendMessage" and "Daily summary" in c.params["text"],
+            after=mark)
+        assert "Pending cards 0" in summary.params["text"]
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     await relay.notify("after shutdown")
