@@ -8,6 +8,7 @@ from app import (
     cli_cards,
     cli_core,
     cli_data,
+    cli_execution,
     cli_features,
     cli_ingest,
     cli_reports,
@@ -26,6 +27,7 @@ app.add_typer(cli_treasury.cli, name="treasury")
 app.add_typer(cli_ingest.cli, name="ingest")
 app.add_typer(cli_ingest.eval_cli, name="eval")
 cli_signals.register(app)
+cli_execution.register(app)
 
 
 def main() -> None:

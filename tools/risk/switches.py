@@ -11,7 +11,7 @@ from core.clock import Clock, to_ist
 from core.enums import AuditCategory, SwitchType, ThresholdType
 from core.errors import NotFound, ValidationError
 from store.audit import AuditLog
-from store.models import KillSwitchRow
+from store.models import Account, KillSwitchRow
 from store.repos import risk as repo
 
 PAUSE, CANCEL, FLATTEN = "pause_entries", "cancel_pending", "flatten"
@@ -69,6 +69,8 @@ def manual_kill(session: Session, audit: AuditLog, account_id: int | None, reaso
     """Stop new entries (and cancel pending ones) now, for an account or the whole portfolio."""
     if not reason.strip():
         raise ValidationError("a kill needs a reason", field="reason")
+    if account_id is not None and session.get(Account, account_id) is None:
+        raise NotFound(f"account {account_id} does not exist")
     now = clock.now() if clock else audit._clock.now()
     acts = {**DEFAULT_ACTIONS[SwitchType.MANUAL], FLATTEN: flatten, "reset": "manual"}
     row = repo.add_switch(session, account_id=account_id, switch_type=str(SwitchType.MANUAL),

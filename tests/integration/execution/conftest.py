@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from core.clock import FakeClock
 from core.domain import BrokerOrder, Fill, Quote
@@ -77,7 +78,8 @@ class Desk:
 def seed_account(db: Any, clock: FakeClock, capital: str = "1000000",
                  daily_loss_pct: float | None = 2.0, approval_mode: str = "entries_only") -> int:
     with transaction(db.sessions) as s:
-        acc = Account(user_id="u1", name=f"acc{clock.now().timestamp()}", account_type="LUMP_SUM",
+        n = len(s.scalars(select(Account.id)).all())
+        acc = Account(user_id="u1", name=f"account {n + 1}", account_type="LUMP_SUM",
                       status="ACTIVE", created_at=clock.now())
         s.add(acc)
         s.flush()
