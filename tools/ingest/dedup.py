@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from datasketch import MinHash, MinHashLSH
 
@@ -25,8 +26,10 @@ def shingles(text: str, k: int = 2) -> set[str]:
 class NearDupIndex:
     """An in-memory LSH index of recent events; bounded, oldest entries evicted first.
 
-    `find(text)` returns the id of a stored event whose estimated Jaccard similarity with text
-    is at least `threshold`, or None. Rebuild it from the store after a restart (`add` the
+    `find(text, symbols)` returns the id of a stored event about the same symbols whose
+    estimated Jaccard similarity with text is at least `threshold`, or None. Requiring the same
+    symbols keeps template-like headlines about different companies ("X Q3 profit rises 12%")
+    apart. Rebuild it from the store after a restart (`add` the
     recent events) so duplicates across restarts are still caught.
     """
 
@@ -35,7 +38,7 @@ class NearDupIndex:
         self._num_perm = num_perm
         self._capacity = capacity
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._hashes: OrderedDict[int, MinHash] = OrderedDict()
+        self._hashes: OrderedDict[int, tuple[MinHash, frozenset[str]]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._hashes)
@@ -48,23 +51,25 @@ class NearDupIndex:
         m.update_batch([s.encode() for s in sh])
         return m
 
-    def find(self, text: str) -> int | None:
+    def find(self, text: str, symbols: Iterable[str] = ()) -> int | None:
         m = self._minhash(text)
         if m is None:
             return None
+        want = frozenset(symbols)
         best, best_sim = None, self.threshold
         for key in self._lsh.query(m):
-            sim = m.jaccard(self._hashes[key])
-            if sim >= best_sim:
+            other, other_symbols = self._hashes[key]
+            sim = m.jaccard(other)
+            if other_symbols == want and sim >= best_sim:
                 best, best_sim = key, sim
         return best
 
-    def add(self, event_id: int, text: str) -> None:
+    def add(self, event_id: int, text: str, symbols: Iterable[str] = ()) -> None:
         m = self._minhash(text)
         if m is None or event_id in self._hashes:
             return
         self._lsh.insert(event_id, m)
-        self._hashes[event_id] = m
+        self._hashes[event_id] = (m, frozenset(symbols))
         while len(self._hashes) > self._capacity:
             old, _ = self._hashes.popitem(last=False)
             self._lsh.remove(old)

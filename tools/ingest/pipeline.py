@@ -87,7 +87,8 @@ class IngestPipeline:
         with self._sessions() as s:
             views = repo.recent_events(s, since=since, limit=limit)
         for v in reversed(views):
-            self._dedup.add(v.id, _dup_text(v.title or "", v.normalized_content or ""))
+            self._dedup.add(v.id, _dup_text(v.title or "", v.normalized_content or ""),
+                            v.features.get("dedup_symbols", ()) if v.features else ())
         return len(views)
 
     def poll_once(self) -> PollReport:
@@ -115,11 +116,11 @@ class IngestPipeline:
         title = clean_text(item.title, max_chars=1000)
         body = clean_text(item.body)
         dup_text = _dup_text(title, body)
-        near = self._dedup.find(dup_text)
         symbols = self._symbols(item, title, body)
+        near = self._dedup.find(dup_text, symbols)
         features: dict[str, Any] = {k: v for k, v in (
             ("category", item.category), ("company", item.company),
-            ("feed_symbol", item.symbol)) if v}
+            ("feed_symbol", item.symbol), ("dedup_symbols", symbols)) if v}
         with transaction(self._sessions) as s:
             eid, is_new = repo.insert_event(
                 s, source=item.source.value, title=title, source_url=normalize_url(item.url),
@@ -139,7 +140,7 @@ class IngestPipeline:
                                    artifact_links=[u for u in (item.url,) if u])
         if not is_new:
             return eid, "dup"
-        self._dedup.add(eid, dup_text)
+        self._dedup.add(eid, dup_text, symbols)
         return eid, "near" if near is not None else "new"
 
     def _symbols(self, item: FeedItem, title: str, body: str) -> list[str]:
