@@ -74,6 +74,9 @@ def backtest(
     k_sl: Annotated[float, typer.Option(help="stop-loss, ATR multiples")] = 1.0,
     horizon: Annotated[int, typer.Option(help="vertical barrier, sessions")] = 10,
     test_years: Annotated[int, typer.Option(help="years per walk-forward fold")] = 2,
+    min_train_years: Annotated[int, typer.Option(help="history before the first fold")] = 5,
+    min_rows: Annotated[int, typer.Option(
+        help="skip folds with fewer primary training rows")] = 2_000,
     shuffle_labels: Annotated[bool, typer.Option(
         help="leakage check: train on shuffled labels (precision must fall to the base rate)")
     ] = False,
@@ -83,6 +86,7 @@ def backtest(
     try:
         cfg = BacktestConfig(start=_day(start, "--from"), end=_day(end, "--to"),
                              barrier=BarrierConfig(k_tp, k_sl, horizon), test_years=test_years,
+                             min_train_years=min_train_years, min_primary_rows=min_rows,
                              shuffle_labels=shuffle_labels)
         bars, info = load_bars_dir(data)
         console.print(f"bars: {info['rows_used']:,} rows, {bars['symbol'].nunique()} symbols "
@@ -95,8 +99,12 @@ def backtest(
     except DeskError as exc:
         _fail(str(exc))
         return
+    if "error" in card.summary:
+        reasons = {f["test_start"]: f.get("skipped") for f in wf.folds}
+        _fail(f"{card.summary['error']} (folds: {reasons or 'none'})")
     card.summary["command"] = {"data": str(data), "from": start, "to": end, "k_tp": k_tp,
                                "k_sl": k_sl, "horizon": horizon, "test_years": test_years,
+                               "min_train_years": min_train_years,
                                "shuffle_labels": shuffle_labels}
     card.summary["seconds"]["wall_including_report"] = round(time.perf_counter() - started, 2)
     paths = write_report(card, out, title="Shuffled-label check" if shuffle_labels

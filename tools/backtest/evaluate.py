@@ -31,7 +31,7 @@ def score(wf: WalkForward, cfg: BacktestConfig) -> Scorecard:
     """Classification and portfolio figures per strategy and overall over the test periods."""
     sig = wf.signals
     frame = wf.prepared.frame
-    if sig.empty:
+    if sig.empty or not any("skipped" not in f for f in wf.folds):
         return Scorecard({"error": "no test folds: not enough history for the walk-forward",
                           "data": wf.prepared.data}, {})
     used = [f for f in wf.folds if "skipped" not in f]
