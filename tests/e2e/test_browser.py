@@ -118,7 +118,7 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
         threading.Event().wait(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     yield Desk(f"http://127.0.0.1:{port}", server, container, feed, broker, manager)
-    server.should_exit = True
+    server.should_exit = server.force_exit = True  # the browser is closed: do not linger
     thread.join(timeout=10)
 
 
