@@ -88,6 +88,12 @@ def test_replay_of_real_bars_gives_contrasting_cards(db, shared_data):
                    for d in e.payload["dropped"])
         assert verify_chain(s).ok
     assert len(run.cards) == len(sip) + len(lump)
+    # a second run over the same candidates adds nothing: live cards hold their symbols and cash
+    audit = AuditLog(clock)
+    with transaction(db.sessions) as s:
+        again = make_cards(s, clock, audit, cands, JudgeAgent(None), blackout=BlackoutCalendar())
+    assert again.cards == []
+    assert any(d.reason.startswith("already held or carded") for d in again.dropped)
 
 
 def test_blackout_windows_never_produce_cards(db, shared_data):
