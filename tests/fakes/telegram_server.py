@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 BOT_ID = 4242
+MAX_POLL_S = 0.25
 BOT_USER = {
     "id": BOT_ID,
     "is_bot": True,
@@ -191,7 +192,9 @@ class FakeTelegramServer:
     # --- the API -------------------------------------------------------------------------------
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
-        timeout = min(float(params.get("timeout") or 0), 2.0)
+        # Held at most 0.25 s (real servers hold up to `timeout`): a stopping bot is never kept
+        # waiting for an idle long poll, which keeps test teardown fast.
+        timeout = min(float(params.get("timeout") or 0), MAX_POLL_S)
         deadline = time.monotonic() + timeout
         with self._cond:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
