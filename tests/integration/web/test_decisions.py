@@ -103,6 +103,15 @@ def _attempt(web: Web, case: str) -> object:
     return decide(web, card_id, action="approve")
 
 
+def test_queue_offers_no_buttons_for_an_expired_card(web: Web) -> None:
+    web.login()
+    assert f'action="/cards/{web.card_id}/decide"' in web.client.get("/cards").text
+    web.clock.advance(timedelta(hours=2).total_seconds())
+    html = web.client.get("/cards").text
+    assert f'action="/cards/{web.card_id}/decide"' not in html
+    assert "can no longer be approved" in html
+
+
 def test_bad_requests_get_clear_errors_and_change_nothing(web: Web) -> None:
     for case, status in CASES:
         if case == "someone else's account":
