@@ -30,6 +30,7 @@ from tools.playbooks.service import PlaybookService, history
 from tools.signals.artefacts import load_artefact, save_artefact, train_artefact
 from tools.signals.generate import generate_candidates
 from tools.signals.labels import BarrierConfig
+from tools.signals.meta import NO_TRUST
 
 console = Console()
 signals_cli = typer.Typer(help="Primary signals and the meta-labeler.", no_args_is_help=True)
@@ -77,6 +78,8 @@ def backtest(
     min_train_years: Annotated[int, typer.Option(help="history before the first fold")] = 5,
     min_rows: Annotated[int, typer.Option(
         help="skip folds with fewer primary training rows")] = 2_000,
+    require_lift: Annotated[bool, typer.Option(
+        help="trust nothing in folds where the meta filter shows no credible lift")] = True,
     shuffle_labels: Annotated[bool, typer.Option(
         help="leakage check: train on shuffled labels (precision must fall to the base rate)")
     ] = False,
@@ -87,7 +90,7 @@ def backtest(
         cfg = BacktestConfig(start=_day(start, "--from"), end=_day(end, "--to"),
                              barrier=BarrierConfig(k_tp, k_sl, horizon), test_years=test_years,
                              min_train_years=min_train_years, min_primary_rows=min_rows,
-                             shuffle_labels=shuffle_labels)
+                             require_lift=require_lift, shuffle_labels=shuffle_labels)
         bars, info = load_bars_dir(data)
         console.print(f"bars: {info['rows_used']:,} rows, {bars['symbol'].nunique()} symbols "
                       f"from {len(info['files'])} file(s)")
@@ -105,6 +108,7 @@ def backtest(
     card.summary["command"] = {"data": str(data), "from": start, "to": end, "k_tp": k_tp,
                                "k_sl": k_sl, "horizon": horizon, "test_years": test_years,
                                "min_train_years": min_train_years,
+                               "require_lift": require_lift,
                                "shuffle_labels": shuffle_labels}
     card.summary["seconds"]["wall_including_report"] = round(time.perf_counter() - started, 2)
     paths = write_report(card, out, title="Shuffled-label check" if shuffle_labels
@@ -167,6 +171,9 @@ def signals_train(
         _fail(str(exc))
         return
     folder = save_artefact(art, _models_dir(c, out))
+    if art.meta.threshold >= NO_TRUST:
+        console.print("[yellow]warning:[/yellow] the meta-labeler showed no credible precision "
+                      "lift on the latest validation block: it will trust no signal")
     console.print(f"trained {art.version} on {art.trained_from} … {art.trained_to}; "
                   f"meta threshold {art.meta.threshold:.3f}; saved to {folder}")
 

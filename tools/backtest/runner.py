@@ -52,6 +52,7 @@ class BacktestConfig:
     ml_top_frac: float = 0.10  # ML fires on the top 10 % of expected edge (cut fixed on block B)
     min_primary_rows: int = 2_000  # folds with less training history are skipped
     min_selected: int = 30
+    require_lift: bool = True  # no credible precision lift on validation → trust nothing
     shuffle_labels: bool = False
     seed: int = 0
 
@@ -175,7 +176,7 @@ def fit_models(prep: Prepared, train: np.ndarray, t1: pd.Series,
     sig_c = _block_signals(prep, _predict(prep, primary, c), c, cut)
     meta = fit_meta(meta_frame(frame, sig_b), sig_b["train_label"] == TP,
                     meta_frame(frame, sig_c), sig_c["train_label"] == TP,
-                    min_selected=cfg.min_selected)
+                    min_selected=cfg.min_selected, require_lift=cfg.require_lift)
     times = o["t0"][train]
     notes = {"primary_train_rows": len(rows_a), "ml_edge_cut_pct": round(cut, 3),
              "meta_train_signals": len(sig_b), "threshold_signals": len(sig_c),

@@ -3,7 +3,10 @@ liquidity, crowding and timing context, predicts whether the take-profit is hit 
 
 The decision threshold is chosen on held-out validation signals for precision first: the
 threshold maximising the Wilson lower bound of precision (so a handful of lucky picks cannot win)
-among thresholds that keep at least `min_selected` signals. Factor scores are the per-group sums
+among thresholds that keep at least `min_selected` signals. With `require_lift`, when even that
+bound does not beat the validation base rate the filter has shown no credible information and
+the threshold is set above any probability: nothing is trusted (the desk stays out rather than
+rubber-stamping). Factor scores are the per-group sums
 of the booster's SHAP contributions squashed to 0..1 (0.5 = neutral, above = helps).
 """
 
@@ -39,6 +42,8 @@ LGB_META: dict[str, Any] = {
     "force_col_wise": True, "max_bin": 63, "seed": 11, "deterministic": True,
 }
 META_ROUNDS = 150
+NO_TRUST = 1.01  # above any probability: the meta-labeler trusts nothing
+LIFT_Z = 3.0
 
 
 def meta_frame(f: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
@@ -63,8 +68,10 @@ def meta_frame(f: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
     return feature_matrix(out, META_FEATURES)
 
 
-def choose_threshold(prob: npt.ArrayLike, y: npt.ArrayLike, min_selected: int = 30) -> float:
-    """Threshold with the best Wilson lower bound of precision (ties: the lower threshold)."""
+def choose_threshold(prob: npt.ArrayLike, y: npt.ArrayLike, min_selected: int = 30,
+                     *, require_lift: bool = False) -> float:
+    """Threshold with the best Wilson lower bound of precision (ties: the lower threshold);
+    NO_TRUST when `require_lift` and that bound does not exceed the base rate."""
     p, t = np.asarray(prob, dtype=float), np.asarray(y, dtype=bool)
     if len(p) == 0:
         raise ValidationError("no validation signals to choose a threshold on", field="signals")
@@ -76,6 +83,10 @@ def choose_threshold(prob: npt.ArrayLike, y: npt.ArrayLike, min_selected: int = 
     distinct = np.r_[p[order][1:] < p[order][:-1], True]  # cut only between different scores
     score = np.where(eligible & distinct, score, -1.0)
     best = int(np.argmax(score))
+    # The cut was picked by scanning many thresholds, so the gate asks for a stricter bound
+    # (z = 3) than the one used to rank them: chance winners of the scan must not pass.
+    if require_lift and wilson_lower(hits[best], n[best], z=LIFT_Z)[()] <= t.mean():
+        return NO_TRUST
     return float(p[order][best])
 
 
@@ -119,7 +130,7 @@ def rationale(row: pd.Series, threshold: float) -> str:
 
 def fit_meta(
     x_train: pd.DataFrame, y_train: npt.ArrayLike, x_val: pd.DataFrame, y_val: npt.ArrayLike,
-    *, min_selected: int = 30, rounds: int = META_ROUNDS,
+    *, min_selected: int = 30, rounds: int = META_ROUNDS, require_lift: bool = True,
 ) -> MetaModel:
     """Train on one block of signals, pick the threshold on the next (purged) block."""
     yt = np.asarray(y_train, dtype=float)
@@ -133,9 +144,10 @@ def fit_meta(
     if len(yv) == 0:
         return model
     pv = model.proba(x_val)
-    model.threshold = choose_threshold(pv, yv, min_selected)
+    model.threshold = choose_threshold(pv, yv, min_selected, require_lift=require_lift)
     sel = pv >= model.threshold
     model.metrics = {"val_signals": len(yv), "val_base_rate": float(yv.mean()),
+                     "credible_lift": model.threshold < NO_TRUST,
                      "val_selected": int(sel.sum()),
                      "val_precision": float(yv[sel].mean()) if sel.any() else float("nan")}
     return model

@@ -8,7 +8,14 @@ import pytest
 
 from core.enums import Direction, Stance
 from core.errors import ValidationError
-from tools.signals.meta import FACTORS, META_FEATURES, choose_threshold, fit_meta, rationale
+from tools.signals.meta import (
+    FACTORS,
+    META_FEATURES,
+    NO_TRUST,
+    choose_threshold,
+    fit_meta,
+    rationale,
+)
 from tools.signals.rules import (
     RuleParams,
     event_direction,
@@ -70,6 +77,13 @@ def test_threshold_prefers_trustworthy_precision_over_lucky_picks() -> None:
     # Keeps the strong block (the last of the 40 is a miss, so it stops one short), not just
     # the 2 lucky top picks.
     assert int((prob >= t).sum()) == 41
+
+
+def test_threshold_without_lift_trusts_nothing() -> None:
+    rng = np.random.default_rng(1)
+    prob, y = rng.random(500), rng.random(500) < 0.3  # scores carry no information
+    assert choose_threshold(prob, y, 30, require_lift=True) == NO_TRUST
+    assert choose_threshold(prob, y, 30, require_lift=False) < 1.0
 
 
 def test_threshold_needs_data() -> None:
