@@ -52,6 +52,24 @@ def balances(account: AccountOpt = None) -> None:
     console.print(table)
 
 
+@cli.command()
+def transactions(
+    account: AccountOpt = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="newest first")] = 30,
+) -> None:
+    """List capital transactions (every money movement), newest first."""
+    c = _container()
+    with c.sessions() as s:
+        rows = repo.list_txns(s, account, limit=limit)
+    table = Table("id", "time (IST)", "account", "type", "amount ₹", "reason", "by",
+                  title="Capital transactions")
+    for t in rows:
+        when = to_ist(t.timestamp).strftime("%d %b %Y %H:%M") if t.timestamp else "-"
+        table.add_row(str(t.id), when, str(t.account_id), t.transaction_type, str(t.amount),
+                      t.reason or "", t.approved_by or "")
+    console.print(table)
+
+
 @cli.command("run-schedule")
 def run_schedule(
     drawdown: Annotated[float | None, typer.Option(

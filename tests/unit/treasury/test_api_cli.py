@@ -79,3 +79,6 @@ def test_cli_schedule_proposals_and_decisions(sqlite_db, clock, audit, monkeypat
     assert again.exit_code == 2
     assert "already REJECTED" in again.output
     assert runner.invoke(app, ["treasury", "balances"]).exit_code == 0
+    out = runner.invoke(app, ["treasury", "transactions", "--limit", "5"])
+    assert "SIP_INSTALLMENT" in out.output
+    assert "STAGED_DEPOSIT" in out.output
