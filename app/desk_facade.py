@@ -273,8 +273,13 @@ class DeskFacade(StorePorts):
             return {"switch_id": row.id, "account_id": account_id, "reason": reason}
 
     async def review_card(self, card_id: int) -> dict[str, Any]:
-        """Start the approval thread for a card the hot path already made (thread card:<id>)."""
-        return await self._run("judge", f"card:{card_id}", {"card_id": card_id})
+        """Start the approval thread for a card the hot path already made (thread card:<id>).
+        Idempotent: a card already waiting is not presented (or messaged) twice."""
+        thread = f"card:{card_id}"
+        pending = await self._pending("judge", thread)
+        if pending is not None:
+            return {"card_id": card_id, "__interrupt__": [_Waiting(pending)]}
+        return await self._run("judge", thread, {"card_id": card_id})
 
     async def run_judge(self, thread_id: str, request: dict[str, Any]) -> dict[str, Any]:
         """Research → judge → card → approval interrupt for one account's candidate."""
@@ -374,6 +379,13 @@ class DeskFacade(StorePorts):
             raise ValidationError("no intake in progress; start one with /newaccount", "intake")
         state = await self._run("intake", self.intake_thread(p), Command(resume=text))
         return _intake_view(state)
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """Shaped like LangGraph's Interrupt (`.value`) for an approval that is already waiting."""
+
+    value: dict[str, Any]
 
 
 def _intake_view(state: dict[str, Any]) -> dict[str, Any]:

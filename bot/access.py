@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -10,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.service import DeskService
 
+REFUSAL_AUDIT_EVERY = timedelta(minutes=10)
 REFUSAL = "Sorry, this is a private trading desk. Your attempt was logged."
 
 
@@ -20,6 +22,7 @@ class BotState:
     desk: DeskService
     secret: bytes
     allowed: dict[int, set[int]]
+    refusals_audited: dict[int, datetime] = field(default_factory=dict)
 
 
 def state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -42,7 +45,12 @@ async def authorise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any |
         principal = st.desk.principal_for_tg(user.id)
     if principal is not None:
         return principal
-    st.desk.record_refusal(user.id if user else 0, _what(update))
+    tg_id = user.id if user else 0
+    now = st.desk.clock.now()
+    last = st.refusals_audited.get(tg_id)
+    if last is None or now - last >= REFUSAL_AUDIT_EVERY:
+        st.desk.record_refusal(tg_id, _what(update))  # once per stranger per window: no flooding
+        st.refusals_audited[tg_id] = now
     if update.callback_query is not None:
         await update.callback_query.answer(REFUSAL, show_alert=True)
     elif update.effective_chat is not None:

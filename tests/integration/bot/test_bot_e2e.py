@@ -42,6 +42,8 @@ async def _card_message(rig, clock, account=0, **over):
     mark = rig.tg.mark()
     await rig.desk.facade.review_card(card.id)
     call = await rig.tg.await_call(lambda c: _is_card_message(c, card.id), after=mark)
+    again = await rig.desk.facade.review_card(card.id)  # a retried hand-over: no second message
+    assert again["__interrupt__"][0].value["object_id"] == card.id
     return card, call
 
 
@@ -73,6 +75,7 @@ async def test_intake_conversation_saves_a_mandate(rig):
 
 async def test_card_approved_with_a_button(rig, clock):
     card, call = await _card_message(rig, clock)
+    assert len([c for c in rig.tg.sent("sendMessage") if _is_card_message(c, card.id)]) == 1
     answer = await _tap(rig, call, 0)
     assert answer.params.get("text") == "Approved."
     edit = await rig.tg.await_call(lambda c: c.method == "editMessageText")
@@ -123,12 +126,15 @@ async def test_reject_asks_for_a_reason(rig, clock):
     assert rig.desk.facade.card(demo, card.id)["rejection_reason"] == "earnings next week"
 
 
-async def test_stranger_is_refused_and_audited(rig):
+async def test_stranger_is_refused_and_audited_once_per_window(rig, clock):
     reply = await rig.say("/cards", user=STRANGER_TG)
     assert "private" in reply.params["text"]
+    assert "private" in (await rig.say("/kill 1", user=STRANGER_TG)).params["text"]
+    clock.advance(minutes=11)
+    assert "private" in (await rig.say("hello", user=STRANGER_TG)).params["text"]
     with rig.desk.db.sessions() as s:
         rows = s.scalars(select(AuditLogRow).where(AuditLogRow.action_type == "ACCESS_REFUSED"))
-        assert [r.payload["telegram_user_id"] for r in rows] == [STRANGER_TG]
+        assert [r.payload["attempt"] for r in rows] == ["/cards", "hello"]
 
 
 async def test_bad_input_never_kills_the_bot(rig):
