@@ -28,6 +28,7 @@ from tools.alloc.playbook import overrides, select_for
 from tools.cards.service import CardView, create_card
 from tools.guardrails import GuardrailContext, run_guardrails
 from tools.treasury.deployable import deployable_cash
+from tools.treasury.fills import FillLedger
 from tools.treasury.transfers import TransferService
 
 SimilarFn = Callable[[Session, Candidate], Sequence[SimilarEvent]]
@@ -160,6 +161,7 @@ class CardMaker:
             accounts: Iterable[int] | None = None,
             blackout: BlackoutCalendar | None = None) -> CardRun:
         cands = list(candidates)
+        FillLedger(self._clock, self._audit).sync(session)  # positions opened since last sync
         ids = list(accounts) if accounts is not None else [
             a.id for a in list_accounts(session, include_closed=False)
             if a.status == AccountStatus.ACTIVE.value]

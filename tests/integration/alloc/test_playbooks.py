@@ -9,6 +9,7 @@ from agents.judge.judge import JudgeAgent
 from core.enums import AccountStatus, OrderType
 from store.audit import AuditLog
 from store.db import transaction
+from store.models import PositionRow
 from tests.integration.alloc.bars import store_signals
 from tests.unit.alloc.factories import candidate
 from tools.accounts.demo import ensure_demo_accounts
@@ -17,6 +18,7 @@ from tools.alloc.blackout import BlackoutCalendar
 from tools.alloc.cardmaker import make_cards
 from tools.playbooks.defaults import ensure_default_playbooks
 from tools.risk.switches import manual_kill
+from tools.treasury.ledger import balances
 from tools.treasury.schedule import TreasuryScheduler
 
 
@@ -40,6 +42,14 @@ def test_playbook_shapes_the_card_and_paused_accounts_get_none(db, clock):
     assert card.entry_order_type == OrderType.LIMIT.value  # a chase limit, not MARKET
     assert card.entry_price == c.ref_price * 103 / 100  # ₹1 000 + 3 % on the ₹0.10 grid
     assert card.priority is not None
+    # the card's entry filled: the next run books the position into the ledger first
+    with transaction(db.sessions) as s:
+        s.add(PositionRow(account_id=accs["LUMP_SUM"], trade_card_id=card.id, symbol="INFY",
+                          quantity=card.quantity, initial_quantity=card.quantity,
+                          average_entry_price=card.entry_price, opened_at=clock.now()))
+        s.flush()
+        make_cards(s, clock, audit, [], JudgeAgent(None), accounts=[accs["LUMP_SUM"]])
+        assert balances(s, accs["LUMP_SUM"]).deployed == card.quantity * card.entry_price
     # a kill switch on the lump-sum account and a paused SIP account size nothing
     other = replace(c, signal_id=8, symbol="WIPRO")
     with transaction(db.sessions) as s:
