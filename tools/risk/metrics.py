@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Holding:
+class Holding(NamedTuple):
     """One open position as the monitor sees it (floats: this is risk maths, not money)."""
 
     account_id: int
@@ -99,19 +98,31 @@ def annualised_vol(closes: Iterable[float]) -> float | None:
 def aggregate(holdings: Iterable[Holding], prices: Mapping[str, float],
               sigmas: Mapping[str, float | None], equity: Mapping[int, float],
               realized: Mapping[int, float], correlation: float) -> dict[int | None, ScopeMetrics]:
-    """Metrics per account and for the whole portfolio (key None)."""
-    scopes: dict[int | None, ScopeMetrics] = defaultdict(lambda: ScopeMetrics(None))
-    for acc, value in equity.items():
-        scopes[acc] = ScopeMetrics(acc, equity=value, realized_today=realized.get(acc, 0.0))
+    """Metrics per account and for the whole portfolio (key None, merged from the accounts)."""
+    scopes: dict[int | None, ScopeMetrics] = {
+        acc: ScopeMetrics(acc, equity=value, realized_today=realized.get(acc, 0.0))
+        for acc, value in equity.items()}
+    for h in holdings:
+        m = scopes.get(h.account_id)
+        if m is None:
+            m = scopes[h.account_id] = ScopeMetrics(h.account_id)
+        add_holding(m, h, prices.get(h.symbol, h.average), sigmas.get(h.symbol))
     portfolio = ScopeMetrics(None, equity=sum(equity.values()),
                              realized_today=sum(realized.values()))
-    for h in holdings:
-        price = prices.get(h.symbol, h.average)
-        if h.account_id not in scopes:
-            scopes[h.account_id] = ScopeMetrics(h.account_id)
-        add_holding(scopes[h.account_id], h, price, sigmas.get(h.symbol))
-        add_holding(portfolio, h, price, sigmas.get(h.symbol))
+    for m in scopes.values():
+        _merge(portfolio, m)
     scopes[None] = portfolio
     for m in scopes.values():
         finish(m, correlation)
-    return dict(scopes)
+    return scopes
+
+
+def _merge(into: ScopeMetrics, m: ScopeMetrics) -> None:
+    into.count += m.count
+    into.unrealized += m.unrealized
+    into.open_risk += m.open_risk
+    into.new_risk_today += m.new_risk_today
+    into.gross += m.gross
+    for k, v in m.sectors.items():
+        into.sectors[k] = into.sectors.get(k, 0.0) + v
+    into._vol_terms.extend(m._vol_terms)

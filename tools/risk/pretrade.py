@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import IST, to_ist
@@ -93,28 +94,40 @@ def check_entry(session: Session, account_id: int, new_risk_inr: Decimal, now: d
     """Refuse when realised loss today + every open stop + the new risk exceeds the limit."""
     limit = daily_loss_limit(session, account_id)
     realized = positions_repo.realized_since(session, account_id, session_start(now))
-    open_loss = sum((stop_loss_if_hit(p) for p in positions_repo.open_positions(session, account_id)
-                     if p.trade_card_id != exclude_card_id), ZERO)
+    open_loss = _open_stop_losses(session, account_id, exclude_card_id)
     open_loss += _pending_entries(session, account_id, exclude_card_id)
-    result = PretradeResult(True, "", limit, realized, money(open_loss), money(new_risk_inr))
+    open_loss, new_risk = money(open_loss), money(new_risk_inr)
     if limit is None:
-        return PretradeResult(True, "no daily-loss limit configured", None, realized,
-                              result.open_stop_loss_inr, result.new_risk_inr)
+        return PretradeResult(True, "no daily-loss limit configured", None, realized, open_loss,
+                              new_risk)
+    result = PretradeResult(True, "within the daily-loss limit", limit, realized, open_loss,
+                            new_risk)
     if result.worst_case_loss_inr > limit:
         reason = (f"worst-case daily loss {result.worst_case_loss_inr} (realised "
-                  f"{realized}, open stops {result.open_stop_loss_inr}, this trade "
-                  f"{result.new_risk_inr}) exceeds the limit {limit}")
-        return PretradeResult(False, reason, limit, realized, result.open_stop_loss_inr,
-                              result.new_risk_inr)
-    return PretradeResult(True, "within the daily-loss limit", limit, realized,
-                          result.open_stop_loss_inr, result.new_risk_inr)
+                  f"{realized}, open stops {open_loss}, this trade {new_risk}) exceeds the "
+                  f"limit {limit}")
+        return PretradeResult(False, reason, limit, realized, open_loss, new_risk)
+    return result
+
+
+def _open_stop_losses(session: Session, account_id: int, exclude_card_id: int | None) -> Decimal:
+    rows = session.execute(select(
+        PositionRow.direction, PositionRow.quantity, PositionRow.average_entry_price,
+        PositionRow.stop_loss, PositionRow.trade_card_id).where(
+        PositionRow.account_id == account_id, PositionRow.closed_at.is_(None),
+        PositionRow.quantity > 0)).all()
+    return sum((stop_loss_if_hit(PositionRow(direction=d, quantity=q, average_entry_price=a,
+                                             stop_loss=st))
+                for d, q, a, st, card in rows if card != exclude_card_id), ZERO)
 
 
 def _pending_entries(session: Session, account_id: int, exclude_card_id: int | None) -> Decimal:
-    total = ZERO
-    for order in orders_repo.live_orders(session, account_id):
-        if order.order_category != OrderCategory.ENTRY or order.trade_card_id == exclude_card_id:
-            continue
-        card = session.get(TradeCardRow, order.trade_card_id)
-        total += pending_entry_risk(order, Decimal(card.stop_loss) if card else None)
-    return total
+    """Risk of unfilled entry quantity, measured to each card's stop (one joined query)."""
+    rows = session.execute(
+        select(OrderRow, TradeCardRow.stop_loss)
+        .join(TradeCardRow, TradeCardRow.id == OrderRow.trade_card_id)
+        .where(OrderRow.account_id == account_id,
+               OrderRow.order_category == str(OrderCategory.ENTRY),
+               OrderRow.status.in_(orders_repo.LIVE_STATUSES))).all()
+    return sum((pending_entry_risk(order, Decimal(stop)) for order, stop in rows
+                if order.trade_card_id != exclude_card_id), ZERO)
