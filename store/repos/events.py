@@ -30,14 +30,22 @@ _NSE_CLOSE_IST = time(15, 30)
 class TagLike(Protocol):
     """What save_tag needs from a tagger's result (tools.nlp.tagger.TagResult satisfies it)."""
 
-    tickers: Sequence[str]
-    entities: Sequence[Any]
-    event_type: str
-    stance: str
-    confidence: float
-    rationale: str
-    impact_score: float
-    model_version: str
+    @property
+    def tickers(self) -> Sequence[str]: ...
+    @property
+    def entities(self) -> Sequence[Any]: ...
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def stance(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def rationale(self) -> str: ...
+    @property
+    def impact_score(self) -> float: ...
+    @property
+    def model_version(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +311,7 @@ def similar_events(
 
 def _filtered(
     event_type: str | None, start: datetime | None, end: datetime | None, exclude_id: int | None,
-) -> Select[tuple[EventRow]]:
+) -> Select[Any]:
     stmt = select(EventRow).where(EventRow.embedding.is_not(None), EventRow.duplicate_of.is_(None))
     if event_type is not None:
         stmt = stmt.where(EventRow.event_type == event_type)
@@ -317,7 +325,7 @@ def _filtered(
 
 
 def _pg_nearest(
-    session: Session, stmt: Select[tuple[EventRow]], q: npt.NDArray[np.float32], k: int,
+    session: Session, stmt: Select[Any], q: npt.NDArray[np.float32], k: int,
     symbol: str | None,
 ) -> list[tuple[EventRow, float]]:
     # Filters are applied after the HNSW scan; pgvector >= 0.8 keeps scanning until k rows pass.
@@ -332,7 +340,7 @@ def _pg_nearest(
 
 
 def _numpy_nearest(
-    session: Session, stmt: Select[tuple[EventRow]], q: npt.NDArray[np.float32], k: int,
+    session: Session, stmt: Select[Any], q: npt.NDArray[np.float32], k: int,
     symbol: str | None,
 ) -> list[tuple[EventRow, float]]:
     rows = [r for r in session.scalars(stmt) if symbol is None or symbol in (r.symbols or [])]

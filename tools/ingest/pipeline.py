@@ -166,7 +166,8 @@ class IngestPipeline:
         """Tag and embed up to `limit` PENDING events (HIGH priority first)."""
         with self._sessions() as s:
             pending = repo.next_pending(s, limit)
-        done, failed, lat = 0, 0, []
+        done, failed = 0, 0
+        lat: list[float] = []
         for i in range(0, len(pending), batch_size):
             p, f, ms = self._process(pending[i:i + batch_size])
             done, failed, lat = done + p, failed + f, lat + ms

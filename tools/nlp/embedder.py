@@ -19,7 +19,8 @@ _TOKEN = re.compile(r"[a-z0-9&]+")
 def _unit_rows(mat: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     norms = np.linalg.norm(mat, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (mat / norms).astype(np.float32)
+    out: npt.NDArray[np.float32] = (mat / norms).astype(np.float32)
+    return out
 
 
 class HashingEmbedder:

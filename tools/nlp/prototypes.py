@@ -66,7 +66,8 @@ class StanceHead:
         logits = vecs @ self.weights.T + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
-        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        out: npt.NDArray[np.float32] = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        return out
 
 
 def load_stance_head(path: Path = STANCE_HEAD_PATH) -> StanceHead | None:
