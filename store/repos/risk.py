@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.models import (
@@ -90,7 +90,7 @@ def switches(session: Session, *, active_only: bool = True) -> list[KillSwitchRo
 
 def triggered_for(session: Session, account_id: int | None) -> list[KillSwitchRow]:
     """Triggered, active switches that bind this account (its own and portfolio-wide ones)."""
-    scope = KillSwitchRow.account_id.is_(None)
+    scope: ColumnElement[bool] = KillSwitchRow.account_id.is_(None)
     if account_id is not None:
         scope = or_(scope, KillSwitchRow.account_id == account_id)
     return list(session.scalars(select(KillSwitchRow).where(

@@ -102,13 +102,13 @@ def _book_fill(mgr: OrderManager, s: Session, row: OrderRow, fill: Fill, fees: D
         if card.status == CardStatus.EXECUTED:
             card.status = str(CardStatus.FILLED)
         return
-    pos = positions_repo.for_card(s, row.trade_card_id)
-    if pos is None or pos.closed_at is not None:
+    held = positions_repo.for_card(s, row.trade_card_id)
+    if held is None or held.closed_at is not None:
         return
-    book.reduce(pos, fill.quantity, fill.price, fees, now)
-    book.mark(pos, fill.price, now)
-    if pos.quantity == 0:
-        book.close_out(s, mgr.audit, pos, row, now)
+    book.reduce(held, fill.quantity, fill.price, fees, now)
+    book.mark(held, fill.price, now)
+    if held.quantity == 0:
+        book.close_out(s, mgr.audit, held, row, now)
 
 def _foreign_order(mgr: OrderManager, s: Session, fill: Fill) -> OrderRow | None:
     """A fill of an order we never placed (broker square-off, manual exit): book it as an

@@ -220,8 +220,9 @@ class OrderManager:
                 Instrument.symbol == card.symbol).limit(1))
         return OrderRequest(
             client_order_id=row.client_order_id, symbol=row.symbol,
-            exchange=row.exchange or "NSE", side=Side(row.transaction_type),
-            order_type=OrderType(row.order_type), product=Product(row.product),
+            exchange=row.exchange or "NSE", side=Side(row.transaction_type or ""),
+            order_type=OrderType(row.order_type or ""),
+            product=Product(row.product or Product.DELIVERY),
             quantity=row.quantity - (row.filled_quantity or 0), price=row.price,
             trigger_price=row.trigger_price, instrument_key=inst_key,
             tag=f"OCO{row.trade_card_id}" if exits else None)

@@ -24,7 +24,8 @@ async def reconcile(mgr: OrderManager) -> dict[str, Any]:
     """Bring the local book in line with the broker's; return (and audit) what changed."""
     report: dict[str, Any] = defaultdict(list)
     broker_orders = await mgr.broker.orders()
-    by_client = {o.client_order_id: o for o in broker_orders if o.client_order_id}
+    by_client: dict[str | None, BrokerOrder] = {
+        o.client_order_id: o for o in broker_orders if o.client_order_id}
     by_id = {o.broker_order_id: o for o in broker_orders}
     await _adopt_fills(mgr, report)
     await _sync_orders(mgr, by_client, by_id, report)
@@ -119,8 +120,8 @@ async def _restore_stops(mgr: OrderManager, report: dict[str, Any]) -> None:
 
 async def _compare_positions(mgr: OrderManager, report: dict[str, Any]) -> None:
     remote: dict[str, int] = defaultdict(int)
-    for p in await mgr.broker.positions():
-        remote[p.symbol] += p.quantity
+    for bp in await mgr.broker.positions():
+        remote[bp.symbol] += bp.quantity
     local: dict[str, int] = defaultdict(int)
     with transaction(mgr.sessions) as s:
         for p in positions_repo.open_positions(s):

@@ -82,7 +82,7 @@ def to_position(p: UpstoxPosition | UpstoxHolding, product: str | None = None) -
     return BrokerPosition(
         symbol=p.trading_symbol, exchange=p.exchange, quantity=p.quantity,
         average_price=money(p.average_price or 0),
-        product=Product(product or getattr(p, "product", "D")),
+        product=Product(product or str(getattr(p, "product", None) or "D")),
         last_price=money(p.last_price) if p.last_price else None)
 
 
