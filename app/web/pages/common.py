@@ -41,7 +41,13 @@ def num(value: Decimal | float | int | None, places: int = 2) -> str:
     return "—" if value is None else f"{Decimal(str(value)):,.{places}f}"
 
 
-templates.env.filters.update(inr=inr, ist=ist, pct=pct, num=num)
+def outbound(url: object) -> str:
+    """Only http(s) links from feeds and models become clickable (no javascript: or data:)."""
+    text = str(url or "")
+    return text if text.lower().startswith(("https://", "http://")) else "#"
+
+
+templates.env.filters.update(inr=inr, ist=ist, pct=pct, num=num, outbound=outbound)
 
 
 def container_of(request: Request) -> Any:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from core.enums import OrderStatus
 from store.db import transaction
-from store.models import OrderRow, PositionRow
+from store.models import OrderRow, PositionRow, TradeCardRow
 from tests.integration.web.conftest import DEMO_PASSWORD, Web, login_token
 
 
@@ -128,3 +128,15 @@ def test_positions_poll_a_live_partial_and_account_page_shows_mandates(web: Web)
     js = web.client.get("/assets/plotly.min.js")
     assert js.status_code == 200
     assert b"plotly" in js.content[:2000].lower()
+
+
+def test_only_http_links_from_untrusted_sources_are_clickable(web: Web) -> None:
+    with transaction(web.container.sessions) as s:
+        card = s.get(TradeCardRow, web.card_id)
+        assert card is not None
+        card.evidence_links = [{"kind": "article", "url": "javascript:alert(1)", "title": "x"}]
+    web.login()
+    for path in (f"/cards/{web.card_id}", f"/audit/cards/{web.card_id}", "/cards"):
+        html = web.client.get(path).text
+        assert "javascript:alert" not in html
+        assert 'href="#"' in html
