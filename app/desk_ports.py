@@ -183,6 +183,16 @@ class StorePorts:
             ]
         return str(rows[-1].payload["thread_id"]) if rows else None
 
+    def awaiting_ids(self, graph: str) -> set[int]:
+        """Ids of every card (judge) or proposal (treasurer) that ever had an approval thread."""
+        key = "card_id" if graph == "judge" else "proposal_id"
+        with self.sessions() as s:
+            return {
+                int(e.payload[key])
+                for e in entries_for(s, action_type=AWAITING)
+                if e.payload.get("graph") == graph and e.payload.get(key) is not None
+            }
+
     async def card_ready(self, card_id: int, thread_id: str) -> None:
         self._record_thread("judge", thread_id, card_id=card_id)
         if self.card_sinks:

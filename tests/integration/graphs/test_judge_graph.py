@@ -140,3 +140,25 @@ async def test_candidate_goes_research_judge_card_approval_execute(desk, clock):
     res = await desk.facade.decide_card(demo, card["id"], "approve", req["content_hash"])
     assert res["status"] == "APPROVED"
     assert desk.executed == [card["id"]]
+
+
+async def test_sweep_starts_each_waiting_approval_once(desk, clock):
+    a = _card(desk, clock)
+    b = _card(desk, clock)
+    await desk.facade.review_card(a.id)
+    with transaction(desk.db.sessions) as s:
+        late = make_card(s, clock, desk.accounts[0])
+    clock.advance(minutes=61)  # `late` and the others expire; a fresh card arrives after
+    with transaction(desk.db.sessions) as s:
+        fresh = make_card(s, clock, desk.accounts[0])
+    sent = []
+
+    async def sink(card):
+        sent.append(card["id"])
+
+    desk.facade.card_sinks.append(sink)
+    assert await desk.facade.sweep_pending() == {"cards": 1, "proposals": 0}
+    assert sent == [fresh.id]
+    assert await desk.facade.sweep_pending() == {"cards": 0, "proposals": 0}
+    assert desk.facade.thread_for("judge", b.id) is None
+    assert late.id not in sent
