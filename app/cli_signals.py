@@ -235,11 +235,12 @@ def playbooks_list(seed: Annotated[bool, typer.Option(help="create missing defau
                 "active"):
         table.add_column(col)
     for p in rows:
-        table.add_row(p.name, p.event_type, p.stance or "any", json.dumps(p.regime_match),
+        regime = " ".join(f"{k[:3]}={','.join(v)}" for k, v in p.regime_match.items()) or "any"
+        table.add_row(p.name, p.event_type, p.stance or "any", regime,
                       _fmt(p.priority_boost), _fmt(p.acceptable_gap_chase_percent),
                       _fmt(p.sl_multiplier_override), _fmt(p.tp_multiplier_override),
                       str(p.version), "yes" if p.is_active else "no")
-    console.print(table)
+    Console(width=max(console.width, 150)).print(table)
 
 
 @playbooks_cli.command("show")

@@ -32,11 +32,13 @@ STALE_AFTER = timedelta(days=5)
 
 def live_frame(session: Session, as_of: datetime, symbols: list[str] | None = None) -> pd.DataFrame:
     """Latest stored feature row per symbol at `as_of` (rows older than the newest by more than
-    STALE_AFTER are dropped), with the research context columns."""
+    STALE_AFTER, or without a usable ATR/close, are dropped), with the research context columns."""
     f = features_as_of(session, ensure_utc(as_of), symbols)
     if f.empty:
         return f
-    f = f[f["timestamp"] >= f["timestamp"].max() - STALE_AFTER].copy()
+    fresh = f["timestamp"] >= f["timestamp"].max() - STALE_AFTER
+    sizable = (f["atr_14d"] > 0) & (f["close"] > 0)  # NaN compares False: unknown ATR is out
+    f = f[fresh & sizable].copy()
     f["ts"] = f["timestamp"]
     return add_context(f.reset_index(drop=True))
 

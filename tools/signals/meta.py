@@ -119,13 +119,15 @@ class MetaModel:
 def rationale(row: pd.Series, threshold: float) -> str:
     """One line saying why a signal was (not) trusted, from its factor scores."""
     verdict = "trusted" if row["is_trustworthy"] else "not trusted"
+    if threshold >= NO_TRUST:
+        verdict = "not trusted: this model showed no credible lift on validation data"
     parts = []
     for name in FACTORS:
         s = float(row[f"{name}_score"])
         word = "helps" if s > 0.55 else "hurts" if s < 0.45 else "neutral"
         parts.append(f"{name} {word} ({s:.2f})")
-    return (f"P(TP first) {row['quality_score']:.2f} vs threshold {threshold:.2f}: {verdict}; "
-            + ", ".join(parts))
+    cut = f"threshold {threshold:.2f}" if threshold < NO_TRUST else "no threshold"
+    return f"P(TP first) {row['quality_score']:.2f} vs {cut}: {verdict}; " + ", ".join(parts)
 
 
 def fit_meta(
