@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.web.auth import PageUser, check_csrf
 from app.web.deps import SessionDep
 from app.web.pages.common import committing, container_of, error_page, is_simulated, render
+from app.web.pages.mdhtml import markdown_html
 from core.clock import to_ist
 from core.errors import AccessDenied, DeskError, ValidationError
 from store.repos.reports import ReportView, get_report, list_reports, report_pdf
@@ -92,7 +93,9 @@ def report_page(
         report = _visible_report(session, user, report_id)
     except DeskError as exc:
         return error_page(request, exc, user, session)
-    return render(request, "report.html", user, session, report=report)
+    return render(
+        request, "report.html", user, session, report=report, body=markdown_html(report.markdown)
+    )
 
 
 def _parse_date(text: str) -> date:
