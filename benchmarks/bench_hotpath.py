@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import dataclasses
 import math
 import os
 import statistics
@@ -37,6 +38,7 @@ import talib
 from agents.judge.judge import offline_judge
 from app.desk_facade import DeskFacade
 from bot.app import build_application
+from core.canonical import to_jsonable
 from core.clock import IST, FakeClock
 from core.domain import Instrument
 from core.enums import Direction, Priority, Stance
@@ -147,6 +149,7 @@ class HotPath:
         self.facade, self.tagger, self.stats, self.sectors = facade, tagger, stats, sectors
         self.next_signal = 1
         self.drops: Counter[str] = Counter()
+        self.via_graph, self.accounts = False, [1, 2]
 
     async def run(self, h: dict[str, str]) -> list[int]:
         """One headline through to card messages; returns the ids of the PENDING cards."""
@@ -197,6 +200,9 @@ class HotPath:
                 )
             )
             s.flush()
+        if self.via_graph:
+            return await self._via_graph(event_id, c)
+        with transaction(f.sessions) as s:
             run = make_cards(s, f.clock, f.audit, [c], offline_judge())
         self.drops.update(d.reason.split(":")[0][:60] for d in run.dropped)
         pending = [card.id for card in run.cards if card.status == "PENDING"]
@@ -204,8 +210,23 @@ class HotPath:
             await f.review_card(card_id)
         return pending
 
+    async def _via_graph(self, event_id: int, c: Candidate) -> list[int]:
+        """The judge graph per account: research → judge → card → approval interrupt."""
+        pending = []
+        cand = to_jsonable(dataclasses.asdict(c))
+        for acc in self.accounts:
+            out = await self.facade.run_judge(
+                f"hot:{event_id}:{acc}",
+                {"account_id": acc, "event_id": event_id, "candidate": cand},
+            )
+            if out.get("__interrupt__"):
+                pending.append(int(out["__interrupt__"][0].value["object_id"]))
+            else:
+                self.drops[str(out.get("outcome", "?")).split(":")[1].strip()[:40]] += 1
+        return pending
 
-async def bench(n: int, url: str, embedder: str) -> dict[str, Any]:
+
+async def bench(n: int, url: str, embedder: str, via_graph: bool) -> dict[str, Any]:
     upgrade(url)
     clock = FakeClock(AT)
     engine = make_engine(url)
@@ -223,6 +244,7 @@ async def bench(n: int, url: str, embedder: str) -> dict[str, Any]:
     tagger = OfflineTagger(inst, emb)
     facade = DeskFacade(sessions, clock, audit, database_url=url)
     hot = HotPath(facade, tagger, stats, {i.symbol: i.sector for i in inst})
+    hot.via_graph, hot.accounts = via_graph, accs
     lat_ms, no_card_ms, cards = [], [], 0
     demo = facade.principal_for("demo")
     with FakeTelegramServer() as tg:
@@ -266,14 +288,20 @@ def main() -> None:
     ap.add_argument("--headlines", type=int, default=200)
     ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
     ap.add_argument("--embedder", choices=("hashing", "minilm"), default="minilm")
+    ap.add_argument(
+        "--via-graph",
+        action="store_true",
+        help="make each card through the judge graph (research → judge → interrupt)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{tmp}/bench.sqlite3"
-        r = asyncio.run(bench(args.headlines, url, args.embedder))
+        r = asyncio.run(bench(args.headlines, url, args.embedder, args.via_graph))
     lat = r["lat_ms"]
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
-        f"db={url.split(':')[0]} embedder={args.embedder} headlines={r['headlines']} "
+        f"db={url.split(':')[0]} embedder={args.embedder} via_graph={args.via_graph} "
+        f"headlines={r['headlines']} "
         f"with a card={r['with_card']} cards={r['cards']}"
     )
     print(
