@@ -151,15 +151,22 @@ class IngestPipeline:
 
     def ingest_headline(self, title: str, body: str, source: EventSource | str, url: str | None,
                         ts: datetime) -> int:
-        """Store and process one headline now (the hot path); returns the event id."""
+        """Store and process one headline now (the hot path).
+
+        Returns the id of the canonical event: the new one, or for an exact or near duplicate
+        the one already stored (processed now if it was still PENDING), so the caller always
+        gets a tagged event unless processing failed.
+        """
         item = FeedItem(source=EventSource(source), title=title, body=body, url=url,
                         published_at=ensure_utc(ts))
-        eid, state = self._store(item)
-        if state == "new":
-            with self._sessions() as s:
-                view = repo.get_event(s, eid)
+        eid, _state = self._store(item)
+        with self._sessions() as s:
+            view = repo.get_event(s, eid)
+            if view.duplicate_of is not None:
+                view = repo.get_event(s, view.duplicate_of)
+        if view.status == ProcessingStatus.PENDING:
             self._process([view])
-        return eid
+        return view.id
 
     # ---- processing ---------------------------------------------------------------------
     def process_pending(self, limit: int = 64, batch_size: int = 32) -> ProcessReport:

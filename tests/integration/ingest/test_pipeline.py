@@ -129,7 +129,9 @@ def test_ingest_headline_hot_path_and_similarity(db, clock):
     clock.advance(hours=1)
     b = pipe.ingest_headline("RBI keeps repo rate unchanged", "", "SIMULATED", "sim://2",
                              clock.now())
-    assert a == again
+    rewrite = pipe.ingest_headline("TCS board approves share buyback plan", "", "SIMULATED",
+                                   "sim://3", clock.now())
+    assert a == again == rewrite  # exact and near duplicates give back the tagged original
     with db.sessions() as s:
         ev = repo.get_event(s, a)
         assert ev.status == "PROCESSED"
