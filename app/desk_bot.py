@@ -4,11 +4,14 @@ container's settings and hand the bot's notifier to the rest of the desk."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.desk_facade import DeskFacade
 from bot.app import build_application, notifier_of, serve
+
+log = logging.getLogger("desk.bot")
 
 
 def telegram_loop(container: Any) -> Callable[[], Awaitable[None]] | None:
@@ -20,6 +23,12 @@ def telegram_loop(container: Any) -> Callable[[], Awaitable[None]] | None:
     settings = container.settings
     if settings.telegram_bot_token is None:
         return None
+
+    if settings.secret_key.get_secret_value().startswith("dev-only"):
+        log.warning(
+            "DESK_SECRET_KEY is the development default: set a real one so Telegram "
+            "buttons cannot be forged by anyone who knows the default"
+        )
 
     async def run() -> None:
         shared = getattr(container, "facade", None)

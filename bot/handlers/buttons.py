@@ -94,7 +94,13 @@ async def _reject_card(
     token: ButtonToken,
     current: str,
 ) -> None:
-    context.user_data[PENDING_REJECT] = {"card_id": token.object_id, "hash": current}  # type: ignore[index]
+    msg = query.message
+    context.user_data[PENDING_REJECT] = {  # type: ignore[index]
+        "card_id": token.object_id,
+        "hash": current,
+        "chat_id": msg.chat.id if msg else None,
+        "message_id": msg.message_id if msg else None,
+    }
     await query.answer("Send the reason.")
     await reply(
         update,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import formatting as fmt
@@ -12,6 +16,7 @@ from bot.handlers.common import reply
 from core.errors import DeskError
 
 MAX_TEXT = 1000
+log = logging.getLogger("desk.bot")
 
 
 async def new_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,8 +55,33 @@ async def _reject_with_reason(
     )
     if res.get("ok"):
         await reply(update, context, f"❌ Card #{card_id} rejected: {fmt.e(reason)}")
+        await _retire_buttons(context, p, pending, card_id, reason)
     else:
         await reply(update, context, f"Nothing done: {fmt.e(res.get('message'))}")
+
+
+async def _retire_buttons(
+    context: ContextTypes.DEFAULT_TYPE,
+    p: object,
+    pending: dict[str, object],
+    card_id: int,
+    reason: str,
+) -> None:
+    """Edit the card message the Reject button was on, so its buttons cannot be pressed again."""
+    if not pending.get("chat_id") or not pending.get("message_id"):
+        return
+    card = state(context).desk.card(p, card_id)
+    text = fmt.card_message(card, "Card") + f"\n\n❌ <b>Rejected</b>: {fmt.e(reason)}"
+    try:
+        await context.bot.edit_message_text(
+            fmt.clip(text),
+            chat_id=int(pending["chat_id"]),  # type: ignore[call-overload]
+            message_id=int(pending["message_id"]),  # type: ignore[call-overload]
+            parse_mode=ParseMode.HTML,
+            reply_markup=None,
+        )
+    except TelegramError:
+        log.warning("could not retire the buttons of card %s", card_id)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

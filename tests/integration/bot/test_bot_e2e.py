@@ -120,8 +120,12 @@ async def test_reject_asks_for_a_reason(rig, clock):
         lambda c: c.method == "sendMessage" and "Why reject" in c.params["text"]
     )
     assert f"#{card.id}" in ask.params["text"]
+    mark = rig.tg.mark()
     done = await rig.say("earnings next week")
     assert "rejected" in done.params["text"]
+    edit = await rig.tg.await_call(lambda c: c.method == "editMessageText", after=mark)
+    assert int(edit.params["message_id"]) == call.result["message_id"]
+    assert "Rejected" in edit.params["text"]
     demo = rig.desk.facade.principal_for("demo")
     assert rig.desk.facade.card(demo, card.id)["rejection_reason"] == "earnings next week"
 

@@ -44,8 +44,8 @@ async def test_loop_serves_commands_and_relays_notices(db, clock):
         mark = tg.mark()
         assert await push_daily_summary(desk.facade, relay) == len(desk.accounts)
         summary = await tg.await_call(
-            lambda c: c.method == "sendMessage" and "Daily summary" in c.params["text"],
-            after=mark)
+            lambda c: c.method == "sendMessage" and "Daily summary" in c.params["text"], after=mark
+        )
         assert "Pending cards 0" in summary.params["text"]
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
