@@ -8,6 +8,7 @@ Prints poll and processing throughput and p50/p95 per-event latency of tag + emb
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -31,7 +32,7 @@ from tools.ingest.pipeline import IngestPipeline  # noqa: E402
 from tools.ingest.rss import RssFeed  # noqa: E402
 from tools.market.instruments import default_universe  # noqa: E402
 from tools.nlp.embedder import HashingEmbedder, MiniLMEmbedder  # noqa: E402
-from tools.nlp.linker import TickerLinker  # noqa: E402
+from tools.nlp.linker import TickerLinker, load_reference_targets  # noqa: E402
 from tools.nlp.tagger import OfflineTagger  # noqa: E402
 
 TEMPLATES = (
@@ -45,20 +46,37 @@ TEMPLATES = (
     "Brokerage upgrades {c} to buy with target price of Rs {p}",
     "{c} to acquire {n}% stake in {client} for Rs {m} crore",
     "Sensex, Nifty end {n} points higher as FIIs buy; {c} top gainer",
+    "{c} appoints {person} as chief financial officer with effect from {day} {month}",
+    "{c} gets USFDA nod for generic drug; shares rise {n}%",
+    "Credit rating agency {agency} reaffirms {c} long-term rating, outlook {outlook}",
+    "{c} raises Rs {m} crore via QIP at Rs {p} per share",
+    "{c} shares hit 52-week high on strong {month} sales; volumes {n}x average",
+    "{c} promoter pledges {n}% stake; lenders include {client}",
+    "{c} commissions {m} MW solar plant in {city}",
+    "Income tax department conducts search at {c} offices in {city}",
+    "{c} signs MoU with {client} for {city} project worth Rs {m} crore",
+    "{c} Q{q} revenue guidance cut to {n}%; management cites weak demand in {city}",
 )
+PEOPLE = ("R. Iyer", "S. Mehta", "A. Kulkarni", "P. Banerjee", "N. Reddy", "V. Shah", "K. Nair")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
+CITIES = ("Pune", "Chennai", "Ahmedabad", "Kolkata", "Hyderabad", "Jaipur", "Indore", "Surat")
+AGENCIES = ("CRISIL", "ICRA", "CARE Ratings", "India Ratings")
 CLIENTS = ("NHAI", "a European bank", "Indian Railways", "a US retailer", "NTPC", "a Gulf utility")
 
 
-def headlines(n: int, seed: int = 7) -> list[tuple[str, str, datetime]]:
+def headlines(n: int, names: list[str], seed: int = 7) -> list[tuple[str, str, datetime]]:
     rng = random.Random(seed)
-    names = [i.name.replace(" Ltd.", "").replace(" Limited", "") for i in default_universe()]
     t0 = datetime(2025, 12, 16, 3, 45, tzinfo=UTC)
     out = []
     for i in range(n):
         tpl = rng.choice(TEMPLATES)
         title = tpl.format(c=rng.choice(names), q=rng.randint(1, 4), n=rng.randint(1, 40),
                            m=rng.randint(100, 20000), p=rng.randint(100, 5000),
-                           d=rng.randint(1, 50), client=rng.choice(CLIENTS))
+                           d=rng.randint(1, 50), client=rng.choice(CLIENTS),
+                           person=rng.choice(PEOPLE), day=rng.randint(1, 28),
+                           month=rng.choice(MONTHS), city=rng.choice(CITIES),
+                           agency=rng.choice(AGENCIES), outlook=rng.choice(("stable", "positive",
+                                                                            "negative")))
         out.append((title, f"https://news.example.in/markets/{i}.html", t0 + timedelta(seconds=i)))
     return out
 
@@ -95,8 +113,12 @@ def main() -> None:
         torch.set_num_threads(a.threads)
         emb = MiniLMEmbedder()
     clock = FakeClock(datetime(2025, 12, 16, 10, 0, tzinfo=UTC))
-    tagger = OfflineTagger(TickerLinker(default_universe()), emb)
-    items = headlines(a.n)
+    ref = ROOT.parent / "shared" / "data" / "reference"
+    targets = list(default_universe()) + (load_reference_targets(ref) if ref.exists() else [])
+    names = sorted({t.name.replace(" Ltd.", "").replace(" Limited", "") for t in targets
+                    if t.name})
+    tagger = OfflineTagger(TickerLinker(targets), emb)
+    items = headlines(a.n, names)
     with FakeFeedsServer() as srv:
         srv.add("/rss/bench.xml", rss(items), "application/rss+xml; charset=utf-8")
         http = FeedHttp(timeout_s=60)
@@ -123,7 +145,9 @@ def main() -> None:
             repo.similar_events(s, q, k=5)
         t_sim = (time.perf_counter() - t2) / 20 * 1000
     total = poll.fetched
-    print(f"db={engine.dialect.name} embedder={emb.model_version} threads={a.threads} n={total}")
+    load = os.getloadavg()
+    print(f"db={engine.dialect.name} embedder={emb.model_version} threads={a.threads} n={total} "
+          f"cores={os.cpu_count()} loadavg={load[0]:.1f},{load[1]:.1f}")
     print(f"poll+dedup+store: {t_poll:.1f} s ({total / t_poll:.0f} items/s); new={poll.new} "
           f"dup={poll.duplicates} near_dup={poll.near_duplicates}")
     print(f"tag+embed+store: {len(lat)} events in {t_proc:.1f} s ({len(lat) / t_proc:.0f} "

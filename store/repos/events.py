@@ -343,13 +343,18 @@ def _numpy_nearest(
     session: Session, stmt: Select[Any], q: npt.NDArray[np.float32], k: int,
     symbol: str | None,
 ) -> list[tuple[EventRow, float]]:
-    rows = [r for r in session.scalars(stmt) if symbol is None or symbol in (r.symbols or [])]
+    # Score on (id, vector, symbols) only; load the k winning rows afterwards.
+    light = stmt.with_only_columns(EventRow.id, EventRow.embedding, EventRow.symbols)
+    rows = [(i, v) for i, v, syms in session.execute(light)
+            if symbol is None or symbol in (syms or [])]
     if not rows:
         return []
-    mat = np.stack([np.asarray(r.embedding, dtype=np.float32) for r in rows])
+    mat = np.stack([np.asarray(v, dtype=np.float32) for _, v in rows])
     sims = mat @ q
     order = np.argsort(-sims, kind="stable")[:k]
-    return [(rows[i], float(sims[i])) for i in order]
+    winners = {r.id: r for r in session.scalars(
+        select(EventRow).where(EventRow.id.in_([rows[i][0] for i in order])))}
+    return [(winners[rows[i][0]], float(sims[i])) for i in order]
 
 
 def _similar(

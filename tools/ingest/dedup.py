@@ -64,6 +64,11 @@ class NearDupIndex:
                 best, best_sim = key, sim
         return best
 
+    def remove(self, event_id: int) -> None:
+        """Forget an event (e.g. its insert was rolled back)."""
+        if self._hashes.pop(event_id, None) is not None:
+            self._lsh.remove(event_id)
+
     def add(self, event_id: int, text: str, symbols: Iterable[str] = ()) -> None:
         m = self._minhash(text)
         if m is None or event_id in self._hashes:

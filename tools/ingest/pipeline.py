@@ -33,6 +33,7 @@ from tools.nlp.linker import TickerLinker
 from tools.nlp.tagger import Tagger, TagResult
 
 MAX_RAW_CHARS = 1_000_000
+_CHUNK = 200
 _DUP_TEXT_CHARS = 400
 
 
@@ -102,9 +103,9 @@ class IngestPipeline:
                 errors.append(f"{getattr(feed, 'name', feed)}: {type(exc).__name__}: {exc}")
                 continue
             errors.extend(f"{batch.feed}: {e}" for e in batch.errors)
-            for item in batch.items:
-                counts["fetched"] += 1
-                counts[self._store(item)[1]] += 1
+            counts["fetched"] += len(batch.items)
+            for i in range(0, len(batch.items), _CHUNK):
+                self._store_chunk(batch.items[i:i + _CHUNK], counts, errors)
         if errors:
             with transaction(self._sessions) as s:
                 self._audit.append(s, "feed_errors", {"errors": errors[:50], "count": len(errors)},
@@ -112,7 +113,29 @@ class IngestPipeline:
         return PollReport(counts["fetched"], counts["new"], counts["dup"], counts["near"],
                           tuple(errors))
 
-    def _store(self, item: FeedItem) -> tuple[int, str]:
+    def _store_chunk(self, items: Sequence[FeedItem], counts: dict[str, int],
+                     errors: list[str]) -> None:
+        """One transaction per chunk (fast); if it fails, redo the chunk item by item so only
+        the bad item is lost (and reported)."""
+        added: list[int] = []
+        try:
+            with transaction(self._sessions) as s:
+                states = [self._store(item, s, added) for item in items]
+        except Exception:
+            for eid in added:
+                self._dedup.remove(eid)
+            for item in items:
+                try:
+                    with transaction(self._sessions) as s:
+                        counts[self._store(item, s, [])[1]] += 1
+                except Exception as exc:  # this item only
+                    errors.append(f"{item.source.value} {item.title[:60]!r}: "
+                                  f"{type(exc).__name__}: {exc}")
+            return
+        for _eid, state in states:
+            counts[state] += 1
+
+    def _store(self, item: FeedItem, s: Session, added: list[int]) -> tuple[int, str]:
         title = clean_text(item.title, max_chars=1000)
         body = clean_text(item.body)
         dup_text = _dup_text(title, body)
@@ -121,26 +144,26 @@ class IngestPipeline:
         features: dict[str, Any] = {k: v for k, v in (
             ("category", item.category), ("company", item.company),
             ("feed_symbol", item.symbol), ("dedup_symbols", symbols)) if v}
-        with transaction(self._sessions) as s:
-            eid, is_new = repo.insert_event(
-                s, source=item.source.value, title=title, source_url=normalize_url(item.url),
-                artifact_url=item.artifact_url,
-                raw_content=safe_text((item.raw or item.body)[:MAX_RAW_CHARS]),
-                normalized_content=body, language=item.language or detect_language(
-                    f"{title} {body}"),
-                content_hash=content_hash(title, body), event_timestamp=item.published_at,
-                ingested_at=self._clock.now(), symbols=symbols, duplicate_of=near,
-                priority=assign_priority(item.source, title, body, symbols, self.watchlist),
-                features=features or None,
-                status=ProcessingStatus.PROCESSED if near else ProcessingStatus.PENDING,
-            )
-            if is_new and near is not None:
-                self._audit.append(s, "event_near_duplicate", {"title": title, "of": near},
-                                   category=AuditCategory.INGESTION, event_id=eid,
-                                   artifact_links=[u for u in (item.url,) if u])
+        eid, is_new = repo.insert_event(
+            s, source=item.source.value, title=title, source_url=normalize_url(item.url),
+            artifact_url=item.artifact_url,
+            raw_content=safe_text((item.raw or item.body)[:MAX_RAW_CHARS]),
+            normalized_content=body, language=item.language or detect_language(
+                f"{title} {body}"),
+            content_hash=content_hash(title, body), event_timestamp=item.published_at,
+            ingested_at=self._clock.now(), symbols=symbols, duplicate_of=near,
+            priority=assign_priority(item.source, title, body, symbols, self.watchlist),
+            features=features or None,
+            status=ProcessingStatus.PROCESSED if near else ProcessingStatus.PENDING,
+        )
+        if is_new and near is not None:
+            self._audit.append(s, "event_near_duplicate", {"title": title, "of": near},
+                               category=AuditCategory.INGESTION, event_id=eid,
+                               artifact_links=[u for u in (item.url,) if u])
         if not is_new:
             return eid, "dup"
         self._dedup.add(eid, dup_text, symbols)
+        added.append(eid)
         return eid, "near" if near is not None else "new"
 
     def _symbols(self, item: FeedItem, title: str, body: str) -> list[str]:
@@ -159,7 +182,8 @@ class IngestPipeline:
         """
         item = FeedItem(source=EventSource(source), title=title, body=body, url=url,
                         published_at=ensure_utc(ts))
-        eid, _state = self._store(item)
+        with transaction(self._sessions) as s:
+            eid, _state = self._store(item, s, [])
         with self._sessions() as s:
             view = repo.get_event(s, eid)
             if view.duplicate_of is not None:
