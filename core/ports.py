@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from core.domain import Bar, BrokerOrder, BrokerPosition, Fill, Funds, OrderRequest, Quote
+from core.enums import Product, Side
 
 
 @runtime_checkable
@@ -45,6 +48,33 @@ class Broker(Protocol):
     async def funds(self) -> Funds: ...
 
     def updates(self) -> AsyncIterator[BrokerOrder | Fill]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BracketOrder:
+    """Entry + target + stop as one broker-side order (Upstox: a multi-leg GTT)."""
+
+    symbol: str
+    instrument_key: str | None
+    side: Side  # of the entry
+    product: Product
+    quantity: int
+    entry_price: Decimal
+    stop_loss: Decimal
+    take_profit: Decimal
+    entry_trigger: str = "IMMEDIATE"  # ABOVE | BELOW | IMMEDIATE
+    trailing_gap: Decimal | None = None
+
+
+@runtime_checkable
+class BracketBroker(Protocol):
+    """A broker that holds the whole bracket itself (OCO, trailing) once the entry fills."""
+
+    async def place_bracket(self, bracket: BracketOrder) -> str: ...
+
+    async def cancel_bracket(self, bracket_id: str) -> None: ...
+
+    async def live_brackets(self) -> set[str]: ...
 
 
 @runtime_checkable

@@ -80,6 +80,7 @@ class OrderRow(Base):
     broker: Mapped[str | None] = mapped_column(String(20))
     broker_order_id: Mapped[str | None] = mapped_column(String(100), index=True)
     parent_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    bracket_id: Mapped[str | None] = mapped_column(String(40), index=True)  # e.g. Upstox GTT id
     order_category: Mapped[str | None] = mapped_column(String(20))
     symbol: Mapped[str] = mapped_column(String(30))
     exchange: Mapped[str | None] = mapped_column(String(10))

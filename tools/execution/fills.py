@@ -36,10 +36,15 @@ def find(s: Session, broker_id: str, client_id: str | None) -> OrderRow | None:
         row = orders_repo.by_client_id(s, client_id)
     return row
 
+PARKED = -1  # apply_fill: the fill belongs to a bracket leg not mapped yet; retry later
+
+
 def apply_order(mgr: OrderManager, bo: BrokerOrder) -> int | None:
     """Apply a status update to our order row; return its card id (None if not ours)."""
+    from tools.execution.native import map_bracket_order
+
     with transaction(mgr.sessions) as s:
-        row = find(s, bo.broker_order_id, bo.client_order_id)
+        row = find(s, bo.broker_order_id, bo.client_order_id) or map_bracket_order(s, bo)
         if row is None:
             return None
         row.broker_order_id = row.broker_order_id or bo.broker_order_id
@@ -59,6 +64,8 @@ def apply_fill(mgr: OrderManager, fill: Fill) -> int | None:
         if orders_repo.fill_exists(s, fill.trade_id):
             return None
         row = find(s, fill.broker_order_id, fill.client_order_id)
+        if row is None and _awaiting_bracket_leg(s, fill):
+            return PARKED
         if row is None:
             row = _foreign_order(mgr, s, fill)
             if row is None:
@@ -109,6 +116,11 @@ def _book_fill(mgr: OrderManager, s: Session, row: OrderRow, fill: Fill, fees: D
     book.mark(held, fill.price, now)
     if held.quantity == 0:
         book.close_out(s, mgr.audit, held, row, now)
+
+def _awaiting_bracket_leg(s: Session, fill: Fill) -> bool:
+    """True when a live broker-side bracket on this symbol may own the fill's order."""
+    return any(o.bracket_id and o.symbol == fill.symbol for o in orders_repo.live_orders(s))
+
 
 def _foreign_order(mgr: OrderManager, s: Session, fill: Fill) -> OrderRow | None:
     """A fill of an order we never placed (broker square-off, manual exit): book it as an

@@ -92,7 +92,8 @@ def _evaluate(mgr: OrderManager, s: Session, pos: PositionRow, price: Decimal, n
     trail = _trail(mgr, s, pos, stop_order, price)
     if trail is not None:
         out.append(trail)
-    out += _tranches(s, pos, card, price)
+    if not any(o.bracket_id for o in orders):  # tranches would outgrow a broker-side bracket
+        out += _tranches(s, pos, card, price)
     return out
 
 
@@ -136,8 +137,8 @@ def _forced_exit(mgr: OrderManager, s: Session, pos: PositionRow, card: TradeCar
 def _trail(mgr: OrderManager, s: Session, pos: PositionRow, stop_order: OrderRow | None,
            price: Decimal) -> Action | None:
     cfg = dict(pos.trailing_stop_config or {})
-    if not cfg or stop_order is None or pos.stop_loss is None:
-        return None
+    if not cfg or stop_order is None or pos.stop_loss is None or stop_order.bracket_id:
+        return None  # (a broker-side bracket trails itself: trailing_gap)
     long = pos.direction != Direction.SHORT
     prev = to_decimal(cfg.get("extreme", pos.average_entry_price))
     extreme = max(prev, price) if long else min(prev, price)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from core.errors import (
     ValidationError,
 )
 from core.money import ZERO, to_decimal
-from core.ports import Broker, Notifier
+from core.ports import BracketBroker, Broker, Notifier
 from store.audit import AuditLog
 from store.db import transaction
 from store.models import Instrument, OrderRow, TradeCardRow
@@ -43,7 +44,7 @@ from store.repos import orders as orders_repo
 from store.repos import positions as positions_repo
 from store.repos import risk as risk_repo
 from tools.broker.paper import QuoteSource
-from tools.execution import fills
+from tools.execution import fills, native
 from tools.execution.brackets import CardTerms, leg_request, product_for, validate_terms
 from tools.execution.fills import order_payload
 from tools.execution.transitions import can_transition, check_transition, is_live
@@ -73,11 +74,14 @@ class OrderManager:
 
     def __init__(self, sessions: sessionmaker[Session], broker: Broker, clock: Clock,
                  audit: AuditLog, quotes: QuoteSource | None, notifier: Notifier | None = None,
-                 *, mis_squareoff_ist: str = "15:15", escalate_after_s: float = 5.0) -> None:
+                 *, mis_squareoff_ist: str = "15:15", escalate_after_s: float = 5.0,
+                 native_brackets: bool = True) -> None:
         self.sessions, self.broker, self.clock, self.audit = sessions, broker, clock, audit
         self.quotes, self.notifier = quotes, notifier
         self.mis_squareoff_ist, self.escalate_after_s = mis_squareoff_ist, escalate_after_s
         self.fault: Callable[[str], None] | None = None
+        self.native = native_brackets and isinstance(broker, BracketBroker)
+        self._parked: dict[str, list[Fill]] = {}
         self._ticks: dict[str, Decimal | None] = {}
         self.intraday_state: dict[str, Any] = {}
 
@@ -121,7 +125,8 @@ class OrderManager:
         card.status, card.executed_at = str(CardStatus.EXECUTED), now
         self.audit.append(s, "order.created", order_payload(row), category=AuditCategory.EXECUTION,
                           account_id=row.account_id, trade_card_id=card_id, order_id=row.id)
-        return row.id, [row.id]
+        legs = native.add_exit_legs(self, s, terms) if self.native else []
+        return row.id, [row.id, *legs]
 
     def _risk_refusal(self, s: Session, card: TradeCardRow, terms: CardTerms) -> str | None:
         if switches.entries_paused(s, card.account_id):
@@ -171,16 +176,26 @@ class OrderManager:
             row = s.get(OrderRow, order_id, with_for_update=True)
             if row is None or row.status != OrderStatus.CREATED:
                 return
-            request = self._request(s, row)
+            if self.native and row.order_category == OrderCategory.ENTRY:
+                bracket = True
+            else:
+                bracket, request = False, self._request(s, row)
+        if bracket:
+            await native.submit_bracket(self, order_id, latency_from or time.perf_counter())
+            return
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id, with_for_update=True)
+            if row is None or row.status != OrderStatus.CREATED:
+                return
             self.transition(s, row, OrderStatus.SUBMITTED, None)
         t0 = latency_from or time.perf_counter()
         try:
             ack = await self.broker.place_order(request)
         except OrderRejected as exc:
-            await self._rejected(order_id, exc)
+            await self.rejected(order_id, exc)
             return
         except TokenExpired as exc:
-            await self._session_expired(order_id, exc)
+            await self.session_expired(order_id, exc)
             return
         except TemporaryError as exc:
             with transaction(self.sessions) as s:
@@ -199,10 +214,10 @@ class OrderManager:
                               category=AuditCategory.EXECUTION, account_id=row.account_id,
                               trade_card_id=row.trade_card_id, order_id=row.id)
 
-    async def _session_expired(self, order_id: int, exc: TokenExpired) -> None:
+    async def session_expired(self, order_id: int, exc: TokenExpired) -> None:
         """The broker session ended (Upstox: 03:30 IST): the order did not go out; pause new
         entries until a human logs in again (stops already at the broker stay live)."""
-        await self._rejected(order_id, OrderRejected(f"not sent: {exc}", "SESSION_EXPIRED"))
+        await self.rejected(order_id, OrderRejected(f"not sent: {exc}", "SESSION_EXPIRED"))
         with transaction(self.sessions) as s:
             if not any((r.trigger_reason or "").startswith(SESSION_EXPIRED)
                        for r in risk_repo.triggered_for(s, None)):
@@ -227,7 +242,7 @@ class OrderManager:
             trigger_price=row.trigger_price, instrument_key=inst_key,
             tag=f"OCO{row.trade_card_id}" if exits else None)
 
-    async def _rejected(self, order_id: int, exc: OrderRejected) -> None:
+    async def rejected(self, order_id: int, exc: OrderRejected) -> None:
         with transaction(self.sessions) as s:
             row = s.get(OrderRow, order_id)
             assert row is not None  # noqa: S101
@@ -242,13 +257,22 @@ class OrderManager:
             account = row.account_id
         await self.notify(f"Order rejected by the broker: {exc}", account)
 
-    async def cancel(self, order_id: int, reason: str) -> None:
-        """Cancel a working order at the broker (or locally if it never left)."""
+    async def cancel(self, order_id: int, reason: str, at_broker: bool = True) -> None:
+        """Cancel a working order at the broker (or locally if it never left). A leg of a
+        broker-side bracket cancels the whole bracket there first (unless `at_broker` is False:
+        the broker already ended it)."""
         with transaction(self.sessions) as s:
             row = s.get(OrderRow, order_id)
             if row is None or not is_live(row.status):
                 return
-            broker_id = row.broker_order_id
+            broker_id, bracket_id = row.broker_order_id, row.bracket_id
+        if bracket_id and at_broker and isinstance(self.broker, BracketBroker):
+            with contextlib.suppress(OrderRejected, NotFound):
+                await self.broker.cancel_bracket(bracket_id)
+        with transaction(self.sessions) as s:
+            row = s.get(OrderRow, order_id)
+            if row is None or not is_live(row.status):
+                return
             if broker_id is None:
                 self.transition(s, row, OrderStatus.CANCELLED, reason)
                 return
@@ -293,8 +317,13 @@ class OrderManager:
         try:
             if isinstance(update, Fill):
                 card_id = fills.apply_fill(self, update)
+                if card_id == fills.PARKED:
+                    self._parked.setdefault(update.broker_order_id, []).append(update)
+                    return
             else:
                 card_id = fills.apply_order(self, update)
+                for parked in self._parked.pop(update.broker_order_id, []):
+                    fills.apply_fill(self, parked)  # its order is known now
         except InvalidTransition as exc:
             with transaction(self.sessions) as s:
                 self.audit.append(s, "order.invalid_transition", {
@@ -310,7 +339,7 @@ class OrderManager:
         with transaction(self.sessions) as s:
             plan, created = self._protection_plan(s, card_id)
         for oid in plan.cancel:
-            await self.cancel(oid, "position closed")
+            await self.cancel(oid, "position closed", at_broker=False)
         for oid, qty in plan.resize:
             await self.resize(oid, qty)
         for oid in plan.submit:
@@ -342,6 +371,8 @@ class OrderManager:
                 created.append(row.id)
             elif current.status == OrderStatus.CREATED:
                 submit.append(current.id)
+            elif current.bracket_id:
+                continue  # the broker's bracket carries the whole quantity itself
             elif current.quantity - (current.filled_quantity or 0) != pos.quantity:
                 resize.append((current.id, (current.filled_quantity or 0) + pos.quantity))
         return _Plan(submit=tuple(submit), resize=tuple(resize)), created

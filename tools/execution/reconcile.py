@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 from core.domain import BrokerOrder
 from core.enums import AuditCategory, Direction, OrderCategory, OrderStatus
 from core.errors import NotFound, OrderRejected
+from core.ports import BracketBroker
 from store.db import transaction
 from store.models import OrderRow
 from store.repos import orders as orders_repo
 from store.repos import positions as positions_repo
+from tools.execution.native import map_bracket_order
 from tools.execution.transitions import is_live, is_terminal
 
 if TYPE_CHECKING:
@@ -27,8 +29,9 @@ async def reconcile(mgr: OrderManager) -> dict[str, Any]:
     by_client: dict[str | None, BrokerOrder] = {
         o.client_order_id: o for o in broker_orders if o.client_order_id}
     by_id = {o.broker_order_id: o for o in broker_orders}
+    live_brackets = await _map_bracket_orders(mgr, broker_orders, report)
     await _adopt_fills(mgr, report)
-    await _sync_orders(mgr, by_client, by_id, report)
+    await _sync_orders(mgr, by_client, by_id, live_brackets, report)
     await _cancel_orphans(mgr, broker_orders, report)
     await _restore_stops(mgr, report)
     await _compare_positions(mgr, report)
@@ -36,6 +39,19 @@ async def reconcile(mgr: OrderManager) -> dict[str, Any]:
     with transaction(mgr.sessions) as s:
         mgr.audit.append(s, "reconcile.done", summary, category=AuditCategory.EXECUTION)
     return summary
+
+
+async def _map_bracket_orders(mgr: OrderManager, broker_orders: list[BrokerOrder],
+                              report: dict[str, Any]) -> set[str]:
+    """Attach orders fired by broker-side brackets to their legs before fills are adopted."""
+    if not isinstance(mgr.broker, BracketBroker):
+        return set()
+    with transaction(mgr.sessions) as s:
+        for bo in broker_orders:
+            known = orders_repo.by_broker_id(s, bo.broker_order_id)
+            if known is None and bo.raw.get("order_ref_id") and map_bracket_order(s, bo):
+                report["bracket_orders_mapped"].append(bo.broker_order_id)
+    return await mgr.broker.live_brackets()
 
 
 async def _adopt_fills(mgr: OrderManager, report: dict[str, Any]) -> None:
@@ -50,12 +66,15 @@ async def _adopt_fills(mgr: OrderManager, report: dict[str, Any]) -> None:
 
 
 async def _sync_orders(mgr: OrderManager, by_client: dict[str | None, BrokerOrder],
-                       by_id: dict[str, BrokerOrder], report: dict[str, Any]) -> None:
+                       by_id: dict[str, BrokerOrder], live_brackets: set[str],
+                       report: dict[str, Any]) -> None:
     with transaction(mgr.sessions) as s:
-        local = [(o.id, o.client_order_id, o.broker_order_id, o.status, o.order_category)
-                 for o in orders_repo.live_orders(s)]
-    for oid, cid, bid, status, category in local:
+        local = [(o.id, o.client_order_id, o.broker_order_id, o.status, o.order_category,
+                  o.bracket_id) for o in orders_repo.live_orders(s)]
+    for oid, cid, bid, status, category, bracket in local:
         remote = by_id.get(bid) if bid else by_client.get(cid)
+        if remote is None and bracket and bracket in live_brackets:
+            continue  # a leg still waiting inside a working broker-side bracket
         if remote is not None:
             await mgr.on_broker_update(remote)
             report["orders_synced"].append(oid)

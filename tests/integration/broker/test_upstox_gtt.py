@@ -18,7 +18,8 @@ from .conftest import INFY
 
 def spec(**kw: object) -> BracketSpec:
     values: dict[str, object] = {
-        "instrument_key": INFY, "side": Side.BUY, "product": Product.DELIVERY, "quantity": 10,
+        "symbol": "INFY", "instrument_key": INFY, "side": Side.BUY,
+        "product": Product.DELIVERY, "quantity": 10,
         "entry_price": Decimal("100"), "stop_loss": Decimal("95"), "take_profit": Decimal("110")}
     values.update(kw)
     return BracketSpec(**values)  # type: ignore[arg-type]

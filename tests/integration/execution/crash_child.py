@@ -29,7 +29,8 @@ async def main(db_url: str, base_url: str, token: str, card_id: int, now: str) -
     clock = FakeClock(datetime.fromisoformat(now))
     sessions = session_factory(make_engine(db_url))
     broker = UpstoxBroker(lambda: token, clock, base_url=base_url)
-    manager = OrderManager(sessions, broker, clock, AuditLog(clock), None)
+    manager = OrderManager(sessions, broker, clock, AuditLog(clock), None,
+                           native_brackets=False)  # the client-side bracket is the crash risk
     manager.fault = _die
     await manager.execute_card(card_id)
     await manager.reconcile()  # adopts the entry fill -> _die before the stop goes out

@@ -1,5 +1,6 @@
-"""The order manager on the real Upstox client against the loopback fake: brackets through the
-portfolio stream, rejections, and a real process crash between entry fill and stop placement."""
+"""The order manager on the real Upstox client against the loopback fake: client-side OCO
+brackets through the portfolio stream, rejections, and a real process crash between entry fill
+and stop placement. (Native GTT brackets: test_upstox_native.py.)"""
 
 from __future__ import annotations
 
@@ -44,9 +45,11 @@ def position(db: Any, card_id: int) -> PositionRow | None:
         return s.scalar(select(PositionRow).where(PositionRow.trade_card_id == card_id))
 
 
-def make_manager(db: Any, clock: FakeClock, upstox: Any, token: str) -> OrderManager:
+def make_manager(db: Any, clock: FakeClock, upstox: Any, token: str,
+                 native: bool = False) -> OrderManager:
     broker = UpstoxBroker(lambda: token, clock, base_url=upstox.base_url)
-    return OrderManager(db.sessions, broker, clock, AuditLog(clock), FakeFeed(clock), Notes())
+    return OrderManager(db.sessions, broker, clock, AuditLog(clock), FakeFeed(clock), Notes(),
+                        native_brackets=native)
 
 
 async def test_bracket_via_stream_stop_hit(db: Any, clock: FakeClock, upstox: Any) -> None:

@@ -7,32 +7,26 @@ exit (cancel the GTT, then a MARKET order).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from core.domain import BrokerOrder
-from core.enums import OrderStatus, Product, Side
+from core.enums import OrderStatus
+from core.errors import ValidationError
+from core.ports import BracketOrder
 from tools.broker.upstox.schemas import GttOrder, GttRule
 
 FINAL_RULES = {"COMPLETED", "CANCELLED", "FAILED", "EXPIRED"}
 
 
-@dataclass(frozen=True, slots=True)
-class BracketSpec:
-    instrument_key: str
-    side: Side  # of the entry
-    product: Product
-    quantity: int
-    entry_price: Decimal
-    stop_loss: Decimal
-    take_profit: Decimal
-    entry_trigger: str = "IMMEDIATE"  # ABOVE | BELOW | IMMEDIATE
-    trailing_gap: Decimal | None = None
+BracketSpec = BracketOrder  # the desk's bracket, as the GTT body is built from it
 
 
 def bracket_body(spec: BracketSpec) -> dict[str, object]:
     """POST /v3/order/gtt/place body: ENTRY + TARGET + STOPLOSS (trailing_gap when enabled)."""
+    if not spec.instrument_key:
+        raise ValidationError(f"no Upstox instrument key for {spec.symbol}",
+                              field="instrument_key")
     stop: dict[str, object] = {"strategy": "STOPLOSS", "trigger_type": "IMMEDIATE",
                                "trigger_price": float(spec.stop_loss)}
     if spec.trailing_gap:

@@ -14,7 +14,9 @@ from core.domain import BrokerOrder, BrokerPosition, Fill, Funds, OrderRequest
 from core.enums import OrderStatus
 from core.errors import TemporaryBrokerError
 from core.money import money
+from core.ports import BracketOrder
 from tools.broker.upstox import parse
+from tools.broker.upstox.gtt import bracket_body
 from tools.broker.upstox.schemas import (
     GttOrder,
     UpstoxHolding,
@@ -208,6 +210,35 @@ class UpstoxBroker:
         params = {"gtt_order_id": gtt_order_id} if gtt_order_id else None
         data = await self.call("GET", "/v3/order/gtt", params=params)
         return [GttOrder.model_validate(g) for g in data or []]
+
+    async def place_bracket(self, bracket: BracketOrder) -> str:
+        """One multi-leg GTT (entry + target + stop). GTTs carry no client tag, so a retry
+        first looks for a live GTT with the same instrument, side, quantity and triggers."""
+        body = bracket_body(bracket)
+        async for attempt in self._retrying():
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    same = await self._same_gtt(body)
+                    if same is not None:
+                        return same
+                data = await self._once("POST", "/v3/order/gtt/place", json=body)
+        return str(data["gtt_order_ids"][0])
+
+    async def _same_gtt(self, body: dict[str, Any]) -> str | None:
+        wanted = {(r["strategy"], float(r["trigger_price"])) for r in body["rules"]}
+        for g in await self.gtts():
+            rules = {(r.strategy, float(r.trigger_price)) for r in g.rules}
+            if (g.instrument_token, g.quantity, rules) == (body["instrument_token"],
+                                                          body["quantity"], wanted):
+                return g.gtt_order_id
+        return None
+
+    async def cancel_bracket(self, bracket_id: str) -> None:
+        await self.cancel_gtt(bracket_id)
+
+    async def live_brackets(self) -> set[str]:
+        """Ids of GTTs still working (Upstox leaves finished ones out of the list)."""
+        return {g.gtt_order_id for g in await self.gtts()}
 
     async def authorized_url(self, path: str, params: dict[str, str] | None = None) -> str:
         """A one-time WebSocket URL from a feed `authorize` endpoint."""
