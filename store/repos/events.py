@@ -263,6 +263,14 @@ def get_event(session: Session, event_id: int) -> EventView:
     return _view(row, _latest_tags(session, [row.id]).get(row.id))
 
 
+def get_embedding(session: Session, event_id: int) -> npt.NDArray[np.float32]:
+    """Return the stored vector of an event; NotFound if the event or its vector is missing."""
+    vec = _row(session, event_id).embedding
+    if vec is None:
+        raise NotFound(f"event {event_id} has no embedding yet")
+    return np.asarray(vec, dtype=np.float32)
+
+
 def get_raw_content(session: Session, event_id: int) -> str | None:
     """Return the raw content as ingested (kept apart from EventView to keep views light)."""
     return _row(session, event_id).raw_content

@@ -81,9 +81,9 @@ class FeedHttp:
                   headers: Mapping[str, str] | None) -> Fetched:
         try:
             with self._client.stream("GET", url, params=params, headers=headers) as resp:
-                if resp.status_code >= 500 or resp.status_code == 429:
+                if resp.status_code >= 500:
                     raise TemporaryFeedError(f"{url}: HTTP {resp.status_code}")
-                if resp.status_code >= 400:
+                if resp.status_code >= 400:  # incl. 429: the next poll is the retry
                     raise FeedError(f"{url}: HTTP {resp.status_code}")
                 body = self._read_capped(resp, url)
                 return Fetched(str(resp.url), resp.status_code, body,

@@ -141,3 +141,23 @@ def test_forward_return_after_close_uses_same_day(db):
     with db.sessions() as s:
         assert repo.forward_return_pct(s, "SBIN", after_close) == pytest.approx(104.0)
         assert repo.forward_return_pct(s, "SBIN", after_close, days=10) is None
+
+
+def test_similar_by_text_or_event(db):
+    from tools.nlp.similar import similar_events
+
+    emb = HashingEmbedder()
+    with transaction(db.sessions) as s:
+        ids = []
+        for i, text in enumerate(["TCS approves share buyback", "Infosys approves share buyback",
+                                  "RBI keeps repo rate unchanged"]):
+            eid, _ = _insert(s, text, f"u{i}")
+            repo.set_embedding(s, eid, emb.embed([text])[0], emb.model_version)
+            ids.append(eid)
+    with db.sessions() as s:
+        by_text = similar_events(s, emb, text="share buyback approved", k=2)
+        by_event = similar_events(s, emb, event_id=ids[0], k=1)
+        with pytest.raises(ValidationError, match="exactly one"):
+            similar_events(s, emb, k=1)
+    assert {e.id for e in by_text} == set(ids[:2])
+    assert [e.id for e in by_event] == [ids[1]]  # itself left out
