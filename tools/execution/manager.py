@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -35,34 +34,21 @@ from core.errors import (
     TokenExpired,
     ValidationError,
 )
-from core.money import ZERO, to_decimal
+from core.money import to_decimal
 from core.ports import BracketBroker, Broker, Notifier
 from store.audit import AuditLog
 from store.db import transaction
 from store.models import Instrument, OrderRow, TradeCardRow
 from store.repos import orders as orders_repo
-from store.repos import positions as positions_repo
 from store.repos import risk as risk_repo
 from tools.broker.paper import QuoteSource
-from tools.execution import fills, native
+from tools.execution import exits, fills, native
 from tools.execution.brackets import CardTerms, leg_request, product_for, validate_terms
 from tools.execution.fills import order_payload
 from tools.execution.transitions import can_transition, check_transition, is_live
 from tools.risk import pretrade, switches
 
-EXIT_CATEGORIES = {OrderCategory.STOP_LOSS, OrderCategory.TRAIL, OrderCategory.TAKE_PROFIT,
-                   OrderCategory.EXIT, OrderCategory.PARTIAL_EXIT}
-PROTECTIVE = {OrderCategory.STOP_LOSS, OrderCategory.TRAIL}
 SESSION_EXPIRED = "broker session expired"
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """Broker calls decided inside a transaction and made after it commits."""
-
-    submit: tuple[int, ...] = ()
-    cancel: tuple[int, ...] = ()
-    resize: tuple[tuple[int, int], ...] = ()  # (order id, new total quantity)
 
 
 class OrderManager:
@@ -346,81 +332,17 @@ class OrderManager:
             await self.submit(oid)
         return created
 
-    def _protection_plan(self, s: Session, card_id: int) -> tuple[_Plan, list[int]]:
-        pos = positions_repo.for_card(s, card_id)
-        orders = orders_repo.for_card(s, card_id)
-        live = [o for o in orders if is_live(o.status)]
-        exits = [o for o in live if o.order_category in EXIT_CATEGORIES]
-        if pos is None:
-            return _Plan(), []
-        if pos.closed_at is not None or pos.quantity == 0:
-            return _Plan(cancel=tuple(o.id for o in live)), []
-        submit, resize, created = [], [], []
-        for kinds, category, trigger in (
-            (PROTECTIVE, OrderCategory.STOP_LOSS, pos.stop_loss),
-            ({OrderCategory.TAKE_PROFIT}, OrderCategory.TAKE_PROFIT, pos.take_profit),
-        ):
-            if trigger is None:
-                continue
-            current = next((o for o in exits if o.order_category in kinds), None)
-            if current is None:
-                if any(o.order_category == OrderCategory.EXIT for o in exits):
-                    continue  # a full close is already working
-                row = self.new_exit(s, card_id, category, pos.quantity, Decimal(trigger))
-                submit.append(row.id)
-                created.append(row.id)
-            elif current.status == OrderStatus.CREATED:
-                submit.append(current.id)
-            elif current.bracket_id:
-                continue  # the broker's bracket carries the whole quantity itself
-            elif current.quantity - (current.filled_quantity or 0) != pos.quantity:
-                resize.append((current.id, (current.filled_quantity or 0) + pos.quantity))
-        return _Plan(submit=tuple(submit), resize=tuple(resize)), created
+    def _protection_plan(self, s: Session, card_id: int) -> tuple[exits.Plan, list[int]]:
+        return exits.protection_plan(self, s, card_id)
 
     def new_exit(self, s: Session, card_id: int, category: OrderCategory, qty: int,
                  trigger: Decimal, attempt: int | None = None) -> OrderRow:
         """Write-ahead row for an exit-side leg (stop, target, close or partial exit)."""
-        card = s.get(TradeCardRow, card_id)
-        assert card is not None  # noqa: S101 - positions always reference a card
-        terms = self.terms(s, card)
-        if attempt is None:
-            attempt = sum(1 for o in orders_repo.for_card(s, card_id)
-                          if o.order_category == category)
-        values = leg_request(terms, category, qty, attempt, trigger=trigger)
-        if category == OrderCategory.TAKE_PROFIT:
-            values["price"] = trigger
-        now = self.clock.now()
-        row = orders_repo.add_order(s, **values, broker=self.broker.name,
-                                    status=str(OrderStatus.CREATED), filled_quantity=0,
-                                    placed_at=now, updated_at=now)
-        self.audit.append(s, "order.created", order_payload(row),
-                          category=AuditCategory.EXECUTION, account_id=row.account_id,
-                          trade_card_id=card_id, order_id=row.id)
-        return row
+        return exits.new_exit(self, s, card_id, category, qty, trigger, attempt)
 
     async def close_position(self, card_id: int, reason: str) -> int | None:
         """Exit the whole open quantity at market: cancel the bracket legs, then send a CLOSE."""
-        with transaction(self.sessions) as s:
-            pos = positions_repo.for_card(s, card_id)
-            if pos is None or pos.closed_at is not None or pos.quantity == 0:
-                return None
-            live = [o for o in orders_repo.for_card(s, card_id) if is_live(o.status)]
-            if any(o.order_category == OrderCategory.EXIT for o in live):
-                return None
-            legs = [o.id for o in live if o.order_category in EXIT_CATEGORIES]
-            qty = pos.quantity
-        for oid in legs:
-            await self.cancel(oid, reason)
-        with transaction(self.sessions) as s:
-            row = self.new_exit(s, card_id, OrderCategory.EXIT, qty, ZERO)
-            row.trigger_price, row.status_message = None, reason
-            self.audit.append(s, "execution.close", {"card_id": card_id, "reason": reason,
-                                                     "quantity": qty},
-                              category=AuditCategory.EXECUTION, order_id=row.id,
-                              account_id=row.account_id, trade_card_id=card_id)
-            oid = row.id
-        await self.submit(oid)
-        return oid
+        return await exits.close_position(self, card_id, reason)
 
     async def notify(self, text: str, account_id: int | None = None) -> None:
         if self.notifier is not None:

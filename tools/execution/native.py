@@ -83,9 +83,9 @@ async def submit_bracket(mgr: OrderManager, entry_id: int, t0: float) -> None:
     latency = int((time.perf_counter() - t0) * 1000)
     with transaction(mgr.sessions) as s:
         for oid in ids:
-            row = s.get(OrderRow, oid)
-            assert row is not None  # noqa: S101
-            row.bracket_id = bracket_id
+            leg = s.get(OrderRow, oid)
+            assert leg is not None  # noqa: S101
+            leg.bracket_id = bracket_id
         head = s.get(OrderRow, entry_id)
         assert head is not None  # noqa: S101
         mgr.audit.append(s, "order.bracket_placed", {**order_payload(head),
