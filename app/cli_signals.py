@@ -171,11 +171,11 @@ def signals_train(
         _fail(str(exc))
         return
     folder = save_artefact(art, _models_dir(c, out))
+    console.print(f"trained {art.version} on {art.trained_from} … {art.trained_to}; "
+                  f"meta threshold {art.meta.threshold:.3f}; saved to {folder}")
     if art.meta.threshold >= NO_TRUST:
         console.print("[yellow]warning:[/yellow] the meta-labeler showed no credible precision "
                       "lift on the latest validation block: it will trust no signal")
-    console.print(f"trained {art.version} on {art.trained_from} … {art.trained_to}; "
-                  f"meta threshold {art.meta.threshold:.3f}; saved to {folder}")
 
 
 @signals_cli.command("generate")

@@ -96,10 +96,13 @@ def load_artefact(path: str | Path = DEFAULT_ROOT) -> Artefact:
     )
 
 
-def make_version(primary: PrimaryModel, meta: MetaModel, trained_to: str) -> str:
-    """`lgbm-<last label date>-<hash of both models>`: same training, same version."""
+def make_version(primary: PrimaryModel, meta: MetaModel, trained_to: str,
+                 ml_edge_cut_pct: float) -> str:
+    """`lgbm-<last label date>-<hash>` over both models, the meta threshold and the ML cut:
+    same behaviour, same version."""
     digest = hashlib.sha256(primary.long.booster.model_to_string().encode()
-                            + meta.booster.model_to_string().encode()).hexdigest()[:8]
+                            + meta.booster.model_to_string().encode()
+                            + f"{meta.threshold!r}|{ml_edge_cut_pct!r}".encode()).hexdigest()[:8]
     return f"lgbm-{trained_to.replace('-', '')}-{digest}"
 
 
@@ -117,7 +120,8 @@ def train_artefact(bars: pd.DataFrame, clock: Clock, cfg: Any = None) -> Artefac
     notes = fitted.notes
     created: datetime = clock.now()
     return Artefact(
-        version=make_version(fitted.primary, fitted.meta, notes["train_to"]),
+        version=make_version(fitted.primary, fitted.meta, notes["train_to"],
+                             fitted.ml_edge_cut_pct),
         primary=fitted.primary, meta=fitted.meta, ml_edge_cut_pct=fitted.ml_edge_cut_pct,
         barrier=cfg.barrier, rules=cfg.rules, trained_from=notes["train_from"],
         trained_to=notes["train_to"], created_at=created.isoformat(),
