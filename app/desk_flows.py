@@ -155,6 +155,7 @@ class GraphFlows(StorePorts):
             "assumptions": {},
             "error": None,
             "status": "asking",
+            "fixing": False,
             "answer": "",
             "spec": {},
             "summary": "",

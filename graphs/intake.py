@@ -13,7 +13,7 @@ from agents.intake.offline import MODEL_VERSION, AnswerError, Parsed, parse_answ
 from agents.intake.questions import FIELD_TO_KEY, KEYS, QUESTIONS
 from agents.intake.spec import build_spec
 from core.clock import to_ist
-from core.errors import ValidationError
+from core.errors import Conflict, ValidationError
 from graphs.context import DeskContext, need
 from tools.accounts.schemas import AccountSpec
 
@@ -24,6 +24,7 @@ YES = {"yes", "y", "confirm", "ok", "save", "looks good", "correct"}
 class IntakeState(TypedDict, total=False):
     user: str
     step: int
+    fixing: bool  # answering one question again after a refusal: go straight back to review
     fields: dict[str, dict[str, Any]]
     assumptions: dict[str, list[str]]
     answer: str
@@ -77,9 +78,10 @@ async def parse(state: IntakeState, runtime: Runtime[DeskContext]) -> dict[str, 
     assumptions = {**state.get("assumptions", {}), key: parsed.assumptions}
     model = "intake-llm-v1" if runtime.context.llm is not None else MODEL_VERSION
     return {
+        "step": len(QUESTIONS) if state.get("fixing") else step + 1,
+        "fixing": False,
         "fields": fields,
         "assumptions": assumptions,
-        "step": step + 1,
         "error": None,
         "model_version": model,
     }
@@ -100,6 +102,7 @@ def draft(state: IntakeState) -> dict[str, Any]:
         key = FIELD_TO_KEY.get(exc.field or "", "name")
         return {
             "step": KEYS.index(key),
+            "fixing": True,
             "error": f"{exc} For example: {QUESTIONS[KEYS.index(key)].example}",
         }
     return {
@@ -152,8 +155,23 @@ def after_review(state: IntakeState) -> str:
 def save(state: IntakeState, runtime: Runtime[DeskContext]) -> dict[str, Any]:
     """Persist the confirmed account (the only side effect of the intake graph)."""
     spec = AccountSpec.model_validate(state["spec"])
-    result = need(runtime.context.intake, "intake").save_account(spec, state.get("user", "demo"))
+    try:
+        result = need(runtime.context.intake, "intake").save_account(
+            spec, state.get("user", "demo")
+        )
+    except Conflict as exc:  # e.g. the name is taken: ask for another one, keep every answer
+        example = QUESTIONS[0].example
+        return {
+            "status": "asking",
+            "step": 0,
+            "fixing": True,
+            "error": f"{exc}. Choose another name, e.g. {example}",
+        }
     return {"status": "saved", "result": result}
+
+
+def after_save(state: IntakeState) -> str:
+    return END if state.get("status") == "saved" else "ask"
 
 
 def build_intake_graph() -> StateGraph[IntakeState, DeskContext, IntakeState, IntakeState]:
@@ -169,5 +187,5 @@ def build_intake_graph() -> StateGraph[IntakeState, DeskContext, IntakeState, In
     g.add_conditional_edges("parse", after_parse, ["ask", "draft", END])
     g.add_conditional_edges("draft", after_draft, ["review", "ask"])
     g.add_conditional_edges("review", after_review, ["ask", "save", "review", END])
-    g.add_edge("save", END)
+    g.add_conditional_edges("save", after_save, ["ask", END])
     return g

@@ -14,6 +14,7 @@ from tools.accounts.schemas import normalise_sector
 
 MODEL_VERSION = "intake-offline-v1"
 MAX_ANSWER_CHARS = 500
+MAX_AMOUNT_INR = Decimal(10) ** 10  # ₹1,000 crore; also keeps Money columns far from overflow
 
 
 class AnswerError(ValueError):
@@ -163,6 +164,8 @@ def parse_funding(text: str, today: date) -> Parsed:
         raise AnswerError("I need an amount in rupees.")
     if any(a <= 0 for a in found):
         raise AnswerError("Amounts must be more than zero.")
+    if any(a > MAX_AMOUNT_INR for a in found):
+        raise AnswerError("That amount looks too large for this desk (over ₹1,000 crore).")
     if not sip and not lump:
         lump = True
         pre = ["funding kind not named: assumed a lump sum"]

@@ -8,6 +8,7 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
+from core.errors import Conflict
 from graphs.context import DeskContext
 from graphs.intake import build_intake_graph
 from tests.fakes.fake_chat import ScriptedChatModel
@@ -133,3 +134,40 @@ async def test_llm_can_ask_again(run):
     q = await run(Command(resume="???"), llm)
     assert q["key"] == "name"
     assert q["error"].startswith("Is that a name?")
+
+
+async def test_taken_name_sends_user_back_to_the_name_question(clock):
+    class Taken:
+        def __init__(self):
+            self.calls = 0
+
+        def save_account(self, spec, user):
+            self.calls += 1
+            if self.calls == 1:
+                raise Conflict(f"account {spec.name!r} already exists for {user}")
+            return {"account_id": 9, "name": spec.name}
+
+    ports = Taken()
+    graph = build_intake_graph().compile(checkpointer=InMemorySaver())
+    cfg = {"configurable": {"thread_id": "taken"}}
+    ctx = DeskContext(clock=clock, intake=ports)
+    await graph.ainvoke({"user": "demo"}, cfg, context=ctx)
+    for a in [*ANSWERS, "yes"]:
+        out = await graph.ainvoke(Command(resume=a), cfg, context=ctx)
+    q = out["__interrupt__"][0].value
+    assert q["key"] == "name"
+    assert "already exists" in q["error"]
+    # every other answer is kept: one new name goes straight back to the review
+    out = await graph.ainvoke(Command(resume="Retirement 2"), cfg, context=ctx)
+    review = out["__interrupt__"][0].value
+    assert review["kind"] == "intake_review"
+    assert review["spec"]["name"] == "Retirement 2"
+    done = await graph.ainvoke(Command(resume="yes"), cfg, context=ctx)
+    assert done["result"] == {"account_id": 9, "name": "Retirement 2"}
+
+
+async def test_invalid_value_fixed_once_returns_to_review(run):
+    await _answer_all(run, [*ANSWERS[:3], "2 to 400 days", *ANSWERS[4:]])
+    review = await run(Command(resume="2 to 20 days"))
+    assert review["kind"] == "intake_review"
+    assert review["spec"]["mandate"]["horizon_max_days"] == 20

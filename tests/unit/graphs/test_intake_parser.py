@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agents.intake.offline import AnswerError, amounts_inr, parse_answer
 from agents.intake.spec import build_spec
@@ -139,3 +141,28 @@ def test_build_spec_names_the_bad_field():
 def test_amount_followed_by_monthly_is_kept():
     p = parse_answer("funding", "SIP 25000 monthly for 24 months", TODAY)
     assert p.fields["sip_amount"] == "25000"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    key=st.sampled_from(
+        ["name", "objective", "funding", "horizon", "risk", "sectors", "strategies", "approval"]
+    ),
+    text=st.text(max_size=120),
+)
+def test_any_text_parses_or_says_why(key, text):
+    """Never a crash: either fields come back or an AnswerError says what was missing."""
+    message = ""
+    try:
+        parsed = parse_answer(key, text, TODAY)
+    except AnswerError as exc:
+        message = str(exc)
+    else:
+        assert isinstance(parsed.fields, dict)
+        return
+    assert message
+
+
+def test_huge_amount_is_refused():
+    with pytest.raises(AnswerError, match="too large"):
+        parse_answer("funding", "SIP 99999999999999 monthly", TODAY)
