@@ -154,6 +154,9 @@ def signals_train(
     data: Annotated[Path | None, typer.Option(help="OHLCV CSV dir; default: bars in the store")
                     ] = None,
     out: Annotated[Path | None, typer.Option(help="models folder (default var/models)")] = None,
+    require_lift: Annotated[bool, typer.Option(
+        help="trust nothing unless validation shows credible lift (off only for demos)")] = True,
+    min_rows: Annotated[int, typer.Option(help="minimum primary training rows")] = 2_000,
 ) -> None:
     """Train the primary model + meta-labeler on all history and save a versioned artefact."""
     c = None if data is not None else _container()
@@ -166,7 +169,8 @@ def signals_train(
                 bars = load_bars_frame(s)
         if bars.empty:
             _fail("no bars to train on (import some with `desk data import`)")
-        art = train_artefact(bars, clock or LiveClock())
+        cfg = BacktestConfig(require_lift=require_lift, min_primary_rows=min_rows)
+        art = train_artefact(bars, clock or LiveClock(), cfg)
     except DeskError as exc:
         _fail(str(exc))
         return

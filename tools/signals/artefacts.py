@@ -69,6 +69,16 @@ def save_artefact(art: Artefact, root: str | Path = DEFAULT_ROOT) -> Path:
     return folder
 
 
+def artefact_exists(path: str | Path = DEFAULT_ROOT) -> bool:
+    """True when `path` is an artefact folder or a root with a LATEST pointer (cheap check for
+    start-up code deciding whether to run `desk signals train`)."""
+    folder = Path(path)
+    if (folder / "manifest.json").exists():
+        return True
+    latest = folder / "LATEST"
+    return latest.exists() and (folder / latest.read_text().strip() / "manifest.json").exists()
+
+
 def load_artefact(path: str | Path = DEFAULT_ROOT) -> Artefact:
     """Load an artefact folder, or the LATEST one under a root folder."""
     folder = Path(path)

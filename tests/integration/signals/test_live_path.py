@@ -22,7 +22,12 @@ from store.repos.signals import get_signal, list_signals
 from tests.unit.backtest.synth import synthetic_bars
 from tools.backtest.runner import BacktestConfig
 from tools.features.build import build_features
-from tools.signals.artefacts import load_artefact, save_artefact, train_artefact
+from tools.signals.artefacts import (
+    artefact_exists,
+    load_artefact,
+    save_artefact,
+    train_artefact,
+)
 from tools.signals.generate import candidates_for_event, generate_candidates
 
 
@@ -51,6 +56,8 @@ def _store_features(db, clock, bars: pd.DataFrame) -> datetime:
 
 
 def test_artefact_round_trip_predicts_identically(trained: Trained) -> None:
+    assert artefact_exists(trained.root)
+    assert not artefact_exists(trained.root / "missing")
     art = load_artefact(trained.root)
     again = load_artefact(art.path)
     feats = build_features(trained.bars.tail(3000))
