@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -30,10 +32,15 @@ AccountOpt = Annotated[int | None, typer.Option("--account", help="one account i
 UserOpt = Annotated[str, typer.Option("--user", help="who acts (recorded in the audit)")]
 
 
-def _container() -> Container:
+@contextmanager
+def _container() -> Iterator[Container]:
+    """The composition root for one command; its connections are closed when it ends."""
     c = Container()
     c.migrate()
-    return c
+    try:
+        yield c
+    finally:
+        c.engine.dispose()
 
 
 def _when(ts: object) -> str:
@@ -42,8 +49,7 @@ def _when(ts: object) -> str:
 
 def positions(account: AccountOpt = None, closed: bool = False) -> None:
     """Open positions (or all with --closed) with P&L, stop and target."""
-    c = _container()
-    with c.sessions() as s:
+    with _container() as c, c.sessions() as s:
         rows = positions_repo.list_positions(s, [account] if account else None,
                                              include_closed=closed)
     table = Table("id", "acct", "card", "symbol", "dir", "qty", "avg ₹", "last ₹", "stop ₹",
@@ -60,8 +66,7 @@ def positions(account: AccountOpt = None, closed: bool = False) -> None:
 def orders(account: AccountOpt = None, limit: int = 50,
            status: Annotated[str | None, typer.Option(help="e.g. OPEN, FILLED")] = None) -> None:
     """Recent orders, newest first."""
-    c = _container()
-    with c.sessions() as s:
+    with _container() as c, c.sessions() as s:
         rows = orders_repo.list_orders(s, [account] if account else None, limit=limit,
                                        status=status)
     table = Table("id", "card", "leg", "symbol", "side", "type", "qty", "filled", "price ₹",
@@ -76,8 +81,7 @@ def orders(account: AccountOpt = None, limit: int = 50,
 
 def risk(account: AccountOpt = None, limit: int = 10) -> None:
     """Latest risk snapshots and the kill switches that are armed or triggered."""
-    c = _container()
-    with c.sessions() as s:
+    with _container() as c, c.sessions() as s:
         snaps = risk_repo.latest_snapshots(s, limit=limit, account_id=account)
         rows = [risk_repo.switch_view(r) for r in risk_repo.switches(s)]
     table = Table("when (IST)", "acct", "open risk ₹", "unreal ₹", "real today ₹", "drawdown ₹",
@@ -107,9 +111,8 @@ def kill(ctx: typer.Context, account: AccountOpt = None,
         return
     if not reason:
         raise typer.BadParameter("--reason is required", param_hint="--reason")
-    c = _container()
     try:
-        with transaction(c.sessions) as s:
+        with _container() as c, transaction(c.sessions) as s:
             row = switches.manual_kill(s, c.audit, account, reason, user, clock=c.clock,
                                        flatten=flatten)
             switch_id = row.id
@@ -124,9 +127,8 @@ def kill(ctx: typer.Context, account: AccountOpt = None,
 @kill_cli.command("reset")
 def kill_reset(switch_id: int, user: UserOpt = "cli") -> None:
     """Re-arm a triggered switch (a manual kill is retired)."""
-    c = _container()
     try:
-        with transaction(c.sessions) as s:
+        with _container() as c, transaction(c.sessions) as s:
             switches.reset(s, c.audit, switch_id, user, now=c.clock.now())
     except DeskError as exc:
         console.print(f"[red]error:[/red] {exc}")
@@ -159,11 +161,10 @@ def upstox_login(code: Annotated[str | None, typer.Option(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     TokenStore(c.data_dir / "upstox-token.json", c.clock).save(session)
-    c.migrate()
-    with transaction(c.sessions) as s:
+    with _container() as store, transaction(store.sessions) as s:
         for row in risk_repo.triggered_for(s, None):
             if (row.trigger_reason or "").startswith(SESSION_EXPIRED):
-                switches.reset(s, c.audit, row.id, "upstox-login", now=c.clock.now())
+                switches.reset(s, store.audit, row.id, "upstox-login", now=store.clock.now())
     console.print(f"Upstox session stored for {session.user_id}; valid until "
                   f"{_when(session.expires_at)} IST")
 

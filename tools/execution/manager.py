@@ -68,7 +68,6 @@ class OrderManager:
         self.fault: Callable[[str], None] | None = None
         self.native = native_brackets and isinstance(broker, BracketBroker)
         self._parked: dict[str, list[Fill]] = {}
-        self._ticks: dict[str, Decimal | None] = {}
         self.intraday_state: dict[str, Any] = {}
 
     # --- approval -> entry -----------------------------------------------------------------
@@ -366,6 +365,13 @@ class OrderManager:
         from tools.execution.reconcile import reconcile
 
         return await reconcile(self)
+
+    async def pump_updates(self) -> None:
+        """Apply the broker's update stream forever (the app runs this as a task). An invalid
+        transition is already audited by on_broker_update; the stream goes on."""
+        async for update in self.broker.updates():
+            with contextlib.suppress(InvalidTransition):
+                await self.on_broker_update(update)
 
     def now(self) -> datetime:
         return self.clock.now()

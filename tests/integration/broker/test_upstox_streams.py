@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -48,6 +49,8 @@ async def test_market_feed_ticks_then_drop_and_resubscribe(upstox: FakeUpstox,
     finally:
         await stream.stop()
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def test_portfolio_stream_yields_fill_before_order_update(upstox: FakeUpstox,
@@ -85,3 +88,5 @@ async def test_portfolio_stream_yields_fill_before_order_update(upstox: FakeUpst
                                 for u in got))  # updates flow again after the reconnect
     finally:
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

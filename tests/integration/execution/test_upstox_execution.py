@@ -5,6 +5,7 @@ and stop placement. (Native GTT brackets: test_upstox_native.py.)"""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -81,6 +82,8 @@ async def test_bracket_via_stream_stop_hit(db: Any, clock: FakeClock, upstox: An
         assert statuses == ["cancelled", "complete", "complete"]
     finally:
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         await mgr.broker.aclose()  # type: ignore[attr-defined]
 
 

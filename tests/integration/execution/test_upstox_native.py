@@ -5,6 +5,7 @@ adopted by reconciliation after downtime."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from sqlalchemy import select
@@ -49,6 +50,8 @@ async def test_gtt_bracket_entry_and_stop_through_the_stream(db: Any, clock: Fak
         assert len(upstox.ex.orders) == 2
     finally:
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         await mgr.broker.aclose()  # type: ignore[attr-defined]
 
 

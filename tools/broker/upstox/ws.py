@@ -92,7 +92,7 @@ class MarketDataStream:
         while not self._stopped:
             try:
                 url = await self._broker.authorized_url(MARKET_AUTHORIZE)
-                async with websockets.connect(url, max_size=2**22) as ws:
+                async with websockets.connect(url, max_size=2**22, close_timeout=1) as ws:
                     self._ws, delay = ws, self._delay0
                     self.connections += 1
                     if self.symbols:
@@ -142,7 +142,7 @@ class PortfolioStream:
             try:
                 url = await self._broker.authorized_url(
                     PORTFOLIO_AUTHORIZE, {"update_types": "order,gtt_order"})
-                async with websockets.connect(url) as ws:
+                async with websockets.connect(url, close_timeout=1) as ws:
                     self.connections += 1
                     async for frame in ws:
                         for update in await self._translate(frame):
