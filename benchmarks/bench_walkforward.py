@@ -30,16 +30,19 @@ def main() -> None:
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     folds = [f for f in wf.folds if "skipped" not in f]
     overall = card.summary["strategies"]["overall"]
-    print(f"data: {info['rows_used']:,} bars, {bars['symbol'].nunique()} symbols, "
-          f"{wf.prepared.data['first']} .. {wf.prepared.data['last']}; cpus={os.cpu_count()}")
-    print(f"folds trained: {len(folds)} (of {len(wf.folds)}); test signals: {len(wf.signals):,}; "
-          f"trades: {overall['trades']}")
+    print(
+        f"data: {info['rows_used']:,} bars, {bars['symbol'].nunique()} symbols, "
+        f"{wf.prepared.data['first']} .. {wf.prepared.data['last']}; cpus={os.cpu_count()}"
+    )
+    print(
+        f"folds trained: {len(folds)} (of {len(wf.folds)}); test signals: {len(wf.signals):,}; "
+        f"trades: {overall['trades']}"
+    )
     print(f"load CSVs      {t_load:6.1f} s")
     print(f"features+labels {wf.seconds['prepare']:5.1f} s")
     print(f"walk-forward   {t_wf:6.1f} s (incl. features+labels)")
     print(f"score + sims   {wall - t_load - t_wf:6.1f} s")
-    print(f"TOTAL wall     {wall:6.1f} s   CPU {cpu:6.1f} s   "
-          f"(load avg {os.getloadavg()[0]:.1f})")
+    print(f"TOTAL wall     {wall:6.1f} s   CPU {cpu:6.1f} s   (load avg {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

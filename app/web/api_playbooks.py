@@ -72,8 +72,15 @@ class HistoryOut(BaseModel):
 
 
 def _out(pb: PlaybookView) -> PlaybookOut:
-    return PlaybookOut(id=pb.id, name=pb.name, version=pb.version, is_active=pb.is_active,
-                       created_at=pb.created_at, updated_at=pb.updated_at, **pb.values())
+    return PlaybookOut(
+        id=pb.id,
+        name=pb.name,
+        version=pb.version,
+        is_active=pb.is_active,
+        created_at=pb.created_at,
+        updated_at=pb.updated_at,
+        **pb.values(),
+    )
 
 
 def _editor(user: Any) -> str:
@@ -104,19 +111,27 @@ def show_history(name: str, session: SessionDep, user: UserDep) -> list[HistoryO
 
 
 @router.put("/{name}", response_model=PlaybookOut)
-def put(name: str, body: PlaybookIn, session: SessionDep, user: UserDep, container: ContainerDep,
-        _csrf: CsrfDep) -> PlaybookOut:
+def put(
+    name: str,
+    body: PlaybookIn,
+    session: SessionDep,
+    user: UserDep,
+    container: ContainerDep,
+    _csrf: CsrfDep,
+) -> PlaybookOut:
     """Create or replace; an unchanged body keeps the version."""
     editor = _editor(user)
     values = body.model_dump()
-    values["tranche_plan"] = [{k: v for k, v in t.items() if v is not None}
-                              for t in values["tranche_plan"]]
+    values["tranche_plan"] = [
+        {k: v for k, v in t.items() if v is not None} for t in values["tranche_plan"]
+    ]
     try:
         with committing(session):
             pb = PlaybookService(container.clock).put(session, name, values, user_id=editor)
     except ValidationError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            {"field": exc.field, "message": str(exc)}) from exc
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, {"field": exc.field, "message": str(exc)}
+        ) from exc
     return _out(pb)
 
 
@@ -124,20 +139,21 @@ def _toggle(name: str, active: bool, session: Any, user: Any, container: Any) ->
     editor = _editor(user)
     try:
         with committing(session):
-            pb = PlaybookService(container.clock).set_active(session, name, active,
-                                                             user_id=editor)
+            pb = PlaybookService(container.clock).set_active(session, name, active, user_id=editor)
     except NotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     return _out(pb)
 
 
 @router.post("/{name}/disable", response_model=PlaybookOut)
-def disable(name: str, session: SessionDep, user: UserDep, container: ContainerDep,
-            _csrf: CsrfDep) -> PlaybookOut:
+def disable(
+    name: str, session: SessionDep, user: UserDep, container: ContainerDep, _csrf: CsrfDep
+) -> PlaybookOut:
     return _toggle(name, False, session, user, container)
 
 
 @router.post("/{name}/enable", response_model=PlaybookOut)
-def enable(name: str, session: SessionDep, user: UserDep, container: ContainerDep,
-           _csrf: CsrfDep) -> PlaybookOut:
+def enable(
+    name: str, session: SessionDep, user: UserDep, container: ContainerDep, _csrf: CsrfDep
+) -> PlaybookOut:
     return _toggle(name, True, session, user, container)

@@ -15,9 +15,17 @@ from core.errors import Conflict, NotFound
 from store.models import PlaybookRow
 
 EDITABLE = (
-    "event_type", "regime_match", "priority_boost", "tranche_plan",
-    "acceptable_gap_chase_percent", "sl_multiplier_override", "tp_multiplier_override",
-    "pause_smallcap", "pause_duration_hours", "rotate_exposure_sectors", "stance",
+    "event_type",
+    "regime_match",
+    "priority_boost",
+    "tranche_plan",
+    "acceptable_gap_chase_percent",
+    "sl_multiplier_override",
+    "tp_multiplier_override",
+    "pause_smallcap",
+    "pause_duration_hours",
+    "rotate_exposure_sectors",
+    "stance",
 )
 
 
@@ -74,19 +82,27 @@ def get_playbook(session: Session, name_or_id: str | int) -> PlaybookView:
     return _view(row)
 
 
-def insert_playbook(session: Session, name: str, values: Mapping[str, Any],
-                    now: datetime) -> PlaybookView:
+def insert_playbook(
+    session: Session, name: str, values: Mapping[str, Any], now: datetime
+) -> PlaybookView:
     if _row(session, name) is not None:
         raise Conflict(f"playbook {name!r} already exists")
-    row = PlaybookRow(name=name, version=1, is_active=True, created_at=ensure_utc(now),
-                      updated_at=ensure_utc(now), **_editable(values))
+    row = PlaybookRow(
+        name=name,
+        version=1,
+        is_active=True,
+        created_at=ensure_utc(now),
+        updated_at=ensure_utc(now),
+        **_editable(values),
+    )
     session.add(row)
     session.flush()
     return _view(row)
 
 
-def update_playbook(session: Session, name: str, values: Mapping[str, Any],
-                    now: datetime) -> PlaybookView:
+def update_playbook(
+    session: Session, name: str, values: Mapping[str, Any], now: datetime
+) -> PlaybookView:
     """Replace the editable fields and bump the version."""
     row = _require(session, name)
     for key, value in _editable(values).items():
@@ -128,15 +144,21 @@ def _require(session: Session, name: str) -> PlaybookRow:
 def _view(row: PlaybookRow) -> PlaybookView:
     regime = row.regime_match or {}
     return PlaybookView(
-        id=row.id, name=row.name, event_type=row.event_type,
+        id=row.id,
+        name=row.name,
+        event_type=row.event_type,
         regime_match={str(k): list(v) for k, v in regime.items()},
         priority_boost=row.priority_boost,
         tranche_plan=tuple(dict(t) for t in (row.tranche_plan or [])),
         acceptable_gap_chase_percent=row.acceptable_gap_chase_percent,
         sl_multiplier_override=row.sl_multiplier_override,
         tp_multiplier_override=row.tp_multiplier_override,
-        pause_smallcap=bool(row.pause_smallcap), pause_duration_hours=row.pause_duration_hours,
-        rotate_exposure_sectors=tuple(row.rotate_exposure_sectors or ()), stance=row.stance,
-        version=row.version or 1, is_active=bool(row.is_active), created_at=row.created_at,
+        pause_smallcap=bool(row.pause_smallcap),
+        pause_duration_hours=row.pause_duration_hours,
+        rotate_exposure_sectors=tuple(row.rotate_exposure_sectors or ()),
+        stance=row.stance,
+        version=row.version or 1,
+        is_active=bool(row.is_active),
+        created_at=row.created_at,
         updated_at=row.updated_at,
     )

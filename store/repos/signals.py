@@ -98,20 +98,33 @@ def insert_signal(session: Session, sig: NewSignal, meta: NewMetaLabel | None = 
     if sig.expires_at <= sig.generated_at:
         raise ValidationError("signal expires before it is generated", field="expires_at")
     row = SignalRow(
-        symbol=sig.symbol, exchange=sig.exchange, strategy=sig.strategy, direction=sig.direction,
-        edge=sig.edge, confidence=sig.confidence, horizon_days=sig.horizon_days,
-        tp_probability=sig.tp_probability, sl_probability=sig.sl_probability,
+        symbol=sig.symbol,
+        exchange=sig.exchange,
+        strategy=sig.strategy,
+        direction=sig.direction,
+        edge=sig.edge,
+        confidence=sig.confidence,
+        horizon_days=sig.horizon_days,
+        tp_probability=sig.tp_probability,
+        sl_probability=sig.sl_probability,
         quality_score=meta.quality_score if meta else None,
-        regime_compatible=sig.regime_compatible, thesis_bullets=list(sig.thesis_bullets),
-        model_version=sig.model_version, feature_snapshot_id=sig.feature_snapshot_id,
-        event_id=sig.event_id, generated_at=ensure_utc(sig.generated_at),
-        expires_at=ensure_utc(sig.expires_at), status=SignalStatus.ACTIVE.value,
+        regime_compatible=sig.regime_compatible,
+        thesis_bullets=list(sig.thesis_bullets),
+        model_version=sig.model_version,
+        feature_snapshot_id=sig.feature_snapshot_id,
+        event_id=sig.event_id,
+        generated_at=ensure_utc(sig.generated_at),
+        expires_at=ensure_utc(sig.expires_at),
+        status=SignalStatus.ACTIVE.value,
     )
     session.add(row)
     session.flush()
     if meta is not None:
-        session.add(MetaLabelRow(signal_id=row.id, **{
-            f: getattr(meta, f) for f in NewMetaLabel.__dataclass_fields__}))
+        session.add(
+            MetaLabelRow(
+                signal_id=row.id, **{f: getattr(meta, f) for f in NewMetaLabel.__dataclass_fields__}
+            )
+        )
         session.flush()
     return get_signal(session, row.id)
 
@@ -123,8 +136,14 @@ def get_signal(session: Session, signal_id: int) -> SignalView:
     return _view(row, _latest_meta(session, [row.id]).get(row.id))
 
 
-def list_signals(session: Session, *, status: str | None = None, symbol: str | None = None,
-                 since: datetime | None = None, limit: int = 50) -> list[SignalView]:
+def list_signals(
+    session: Session,
+    *,
+    status: str | None = None,
+    symbol: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+) -> list[SignalView]:
     """Newest first, optionally filtered by status, symbol and generation time."""
     stmt = select(SignalRow)
     if status is not None:
@@ -133,8 +152,11 @@ def list_signals(session: Session, *, status: str | None = None, symbol: str | N
         stmt = stmt.where(SignalRow.symbol == symbol.upper())
     if since is not None:
         stmt = stmt.where(SignalRow.generated_at >= ensure_utc(since))
-    rows = list(session.scalars(stmt.order_by(SignalRow.generated_at.desc(), SignalRow.id.desc())
-                                .limit(limit)))
+    rows = list(
+        session.scalars(
+            stmt.order_by(SignalRow.generated_at.desc(), SignalRow.id.desc()).limit(limit)
+        )
+    )
     metas = _latest_meta(session, [r.id for r in rows])
     return [_view(r, metas.get(r.id)) for r in rows]
 
@@ -142,32 +164,57 @@ def list_signals(session: Session, *, status: str | None = None, symbol: str | N
 def expire_signals(session: Session, now: datetime) -> int:
     """Mark ACTIVE signals past their expiry EXPIRED; return how many changed."""
     result = session.execute(
-        update(SignalRow).where(SignalRow.status == SignalStatus.ACTIVE.value,
-                                SignalRow.expires_at <= ensure_utc(now))
-        .values(status=SignalStatus.EXPIRED.value))
+        update(SignalRow)
+        .where(
+            SignalRow.status == SignalStatus.ACTIVE.value, SignalRow.expires_at <= ensure_utc(now)
+        )
+        .values(status=SignalStatus.EXPIRED.value)
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _latest_meta(session: Session, ids: Sequence[int]) -> dict[int, MetaLabelView]:
     if not ids:
         return {}
-    rows = session.scalars(select(MetaLabelRow).where(MetaLabelRow.signal_id.in_(list(ids)))
-                           .order_by(MetaLabelRow.id))
-    return {r.signal_id: MetaLabelView(
-        id=r.id, is_trustworthy=r.is_trustworthy, quality_score=r.quality_score,
-        regime_score=r.regime_score, liquidity_score=r.liquidity_score,
-        crowding_score=r.crowding_score, timing_score=r.timing_score, rationale=r.rationale,
-        model_version=r.model_version) for r in rows}
+    rows = session.scalars(
+        select(MetaLabelRow).where(MetaLabelRow.signal_id.in_(list(ids))).order_by(MetaLabelRow.id)
+    )
+    return {
+        r.signal_id: MetaLabelView(
+            id=r.id,
+            is_trustworthy=r.is_trustworthy,
+            quality_score=r.quality_score,
+            regime_score=r.regime_score,
+            liquidity_score=r.liquidity_score,
+            crowding_score=r.crowding_score,
+            timing_score=r.timing_score,
+            rationale=r.rationale,
+            model_version=r.model_version,
+        )
+        for r in rows
+    }
 
 
 def _view(row: SignalRow, meta: MetaLabelView | None) -> SignalView:
     return SignalView(
-        id=row.id, symbol=row.symbol, exchange=row.exchange, strategy=row.strategy,
-        direction=row.direction, edge=row.edge, confidence=row.confidence,
-        horizon_days=row.horizon_days, tp_probability=row.tp_probability,
-        sl_probability=row.sl_probability, quality_score=row.quality_score,
-        regime_compatible=row.regime_compatible, thesis_bullets=tuple(row.thesis_bullets or ()),
-        model_version=row.model_version, feature_snapshot_id=row.feature_snapshot_id,
-        event_id=row.event_id, generated_at=row.generated_at, expires_at=row.expires_at,
-        status=row.status, meta=meta,
+        id=row.id,
+        symbol=row.symbol,
+        exchange=row.exchange,
+        strategy=row.strategy,
+        direction=row.direction,
+        edge=row.edge,
+        confidence=row.confidence,
+        horizon_days=row.horizon_days,
+        tp_probability=row.tp_probability,
+        sl_probability=row.sl_probability,
+        quality_score=row.quality_score,
+        regime_compatible=row.regime_compatible,
+        thesis_bullets=tuple(row.thesis_bullets or ()),
+        model_version=row.model_version,
+        feature_snapshot_id=row.feature_snapshot_id,
+        event_id=row.event_id,
+        generated_at=row.generated_at,
+        expires_at=row.expires_at,
+        status=row.status,
+        meta=meta,
     )

@@ -32,8 +32,13 @@ def score(wf: WalkForward, cfg: BacktestConfig) -> Scorecard:
     sig = wf.signals
     frame = wf.prepared.frame
     if sig.empty or not any("skipped" not in f for f in wf.folds):
-        return Scorecard({"error": "no test folds: not enough history for the walk-forward",
-                          "data": wf.prepared.data}, {})
+        return Scorecard(
+            {
+                "error": "no test folds: not enough history for the walk-forward",
+                "data": wf.prepared.data,
+            },
+            {},
+        )
     used = [f for f in wf.folds if "skipped" not in f]
     start = pd.Timestamp(used[0]["test_start"], tz=frame["session"].dt.tz)
     end = pd.Timestamp(used[-1]["test_end"], tz=frame["session"].dt.tz) + pd.Timedelta(days=1)
@@ -41,8 +46,9 @@ def score(wf: WalkForward, cfg: BacktestConfig) -> Scorecard:
     curves: dict[str, pd.Series] = {}
     groups = [(name, sig[sig["strategy"] == name]) for name in sorted(sig["strategy"].unique())]
     for name, part in [*groups, (OVERALL, sig)]:
-        sim = simulate(frame, _trades(part[part["is_trustworthy"]]), cfg.fills, cfg.sizing,
-                       start, end)
+        sim = simulate(
+            frame, _trades(part[part["is_trustworthy"]]), cfg.fills, cfg.sizing, start, end
+        )
         strategies[name] = _strategy_block(part, sim)
         curves[name] = sim.equity
     raw = simulate(frame, _trades(sig), cfg.fills, cfg.sizing, start, end)
@@ -51,11 +57,14 @@ def score(wf: WalkForward, cfg: BacktestConfig) -> Scorecard:
     bench = buy_and_hold(frame, start, end, cfg.sizing.capital_inr)
     curves["equal-weight buy & hold"] = bench
     summary = {
-        "data": wf.prepared.data, "test_period": {"start": str(start.date()),
-                                                  "end": str((end - pd.Timedelta(days=1)).date())},
-        "folds": wf.folds, "strategies": strategies,
-        "benchmark_equal_weight_buy_hold": performance(
-            bench, 0.0, bench).as_dict(),
+        "data": wf.prepared.data,
+        "test_period": {
+            "start": str(start.date()),
+            "end": str((end - pd.Timedelta(days=1)).date()),
+        },
+        "folds": wf.folds,
+        "strategies": strategies,
+        "benchmark_equal_weight_buy_hold": performance(bench, 0.0, bench).as_dict(),
         "seconds": {k: round(v, 2) for k, v in wf.seconds.items()},
     }
     return Scorecard(_clean(summary), curves)
@@ -67,8 +76,9 @@ def _trades(part: pd.DataFrame) -> pd.DataFrame:
     return t.drop_duplicates(["row"]).reset_index(drop=True)
 
 
-def _strategy_block(part: pd.DataFrame, sim: SimResult, *,
-                    with_meta: bool = True) -> dict[str, Any]:
+def _strategy_block(
+    part: pd.DataFrame, sim: SimResult, *, with_meta: bool = True
+) -> dict[str, Any]:
     done = part[part["complete"]]
     y = (done["label"] == TP).to_numpy()
     block: dict[str, Any] = {"signals": len(part), "primary_hit_rate": _mean(y)}
@@ -91,8 +101,9 @@ def _mean(x: np.ndarray) -> float:
     return float(x.mean()) if len(x) else math.nan
 
 
-def buy_and_hold(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
-                 capital: float) -> pd.Series:
+def buy_and_hold(
+    frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, capital: float
+) -> pd.Series:
     """Equal-weight, daily-rebalanced universe (no costs): the scale a strategy is judged on.
     Daily moves beyond ±40 % are treated as data breaks (splits) and ignored."""
     close = frame.pivot_table(index="session", columns="symbol", values="close")

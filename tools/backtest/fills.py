@@ -46,8 +46,9 @@ class FillModel:
     def fill_price(self, side: Side, ref_price: float, *, stop: bool = False) -> Decimal:
         """Price actually obtained for a `side` order at `ref_price` (paise precision)."""
         if not ref_price > 0:
-            raise ValidationError(f"reference price must be positive, got {ref_price}",
-                                  field="ref_price")
+            raise ValidationError(
+                f"reference price must be positive, got {ref_price}", field="ref_price"
+            )
         bps = self.slippage_bps + (self.stop_extra_bps if stop else 0.0)
         sign = 1 if side == Side.BUY else -1
         return to_decimal(ref_price * (1 + sign * bps / 10_000)).quantize(Decimal("0.01"))
@@ -56,27 +57,36 @@ class FillModel:
         """(fill price, charges) of opening `quantity` at `ref_price`."""
         side = self._sides(quantity, direction)[0]
         fill = self.fill_price(side, ref_price)
-        return fill, compute_charges(side, self.product, quantity, fill, self.exchange,
-                                     self.schedule).total
+        return fill, compute_charges(
+            side, self.product, quantity, fill, self.exchange, self.schedule
+        ).total
 
-    def exit(self, quantity: int, ref_price: float, direction: int = 1,
-             *, stop: bool = False) -> tuple[Decimal, Decimal]:
+    def exit(
+        self, quantity: int, ref_price: float, direction: int = 1, *, stop: bool = False
+    ) -> tuple[Decimal, Decimal]:
         """(fill price, charges) of closing `quantity` at `ref_price` (stops slip more)."""
         side = self._sides(quantity, direction)[1]
         fill = self.fill_price(side, ref_price, stop=stop)
-        return fill, compute_charges(side, self.product, quantity, fill, self.exchange,
-                                     self.schedule).total
+        return fill, compute_charges(
+            side, self.product, quantity, fill, self.exchange, self.schedule
+        ).total
 
     def _sides(self, quantity: int, direction: int) -> tuple[Side, Side]:
         if quantity <= 0:
             raise ValidationError("quantity must be positive", field="quantity")
         if direction == -1 and self.product == Product.DELIVERY:
-            raise ValidationError("cash-equity shorts cannot be carried as delivery in India",
-                                  field="direction")
+            raise ValidationError(
+                "cash-equity shorts cannot be carried as delivery in India", field="direction"
+            )
         return (Side.BUY, Side.SELL) if direction == 1 else (Side.SELL, Side.BUY)
 
     def round_trip(
-        self, quantity: int, entry_ref: float, exit_ref: float, *, direction: int = 1,
+        self,
+        quantity: int,
+        entry_ref: float,
+        exit_ref: float,
+        *,
+        direction: int = 1,
         stop_exit: bool = False,
     ) -> RoundTrip:
         """Enter at `entry_ref` and exit at `exit_ref` (long: buy then sell; short: the reverse)."""
@@ -85,7 +95,11 @@ class FillModel:
         gross = money((exit_ - entry) * quantity * direction)
         ideal = (to_decimal(exit_ref) - to_decimal(entry_ref)) * quantity * direction
         return RoundTrip(
-            quantity=quantity, entry_fill=entry, exit_fill=exit_, charges_inr=money(c_in + c_out),
-            slippage_inr=money(ideal - gross), gross_pnl_inr=gross,
+            quantity=quantity,
+            entry_fill=entry,
+            exit_fill=exit_,
+            charges_inr=money(c_in + c_out),
+            slippage_inr=money(ideal - gross),
+            gross_pnl_inr=gross,
             net_pnl_inr=money(gross - c_in - c_out),
         )

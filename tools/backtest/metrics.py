@@ -36,8 +36,12 @@ def classification(y_true: npt.ArrayLike, y_pred: npt.ArrayLike) -> ClassMetrics
     tp, fp = int((t & p).sum()), int((~t & p).sum())
     fn, tn = int((t & ~p).sum()), int((~t & ~p).sum())
     return ClassMetrics(
-        n=len(t), base_rate=_ratio(tp + fn, len(t)), precision=_ratio(tp, tp + fp),
-        recall=_ratio(tp, tp + fn), false_positive_rate=_ratio(fp, fp + tn), selected=tp + fp,
+        n=len(t),
+        base_rate=_ratio(tp + fn, len(t)),
+        precision=_ratio(tp, tp + fp),
+        recall=_ratio(tp, tp + fn),
+        false_positive_rate=_ratio(fp, fp + tn),
+        selected=tp + fp,
     )
 
 
@@ -90,7 +94,9 @@ def performance(equity: pd.Series, traded_value_inr: float, invested: pd.Series)
     drawdown = (equity / equity.cummax() - 1).min()
     avg_equity = float(equity.mean())
     return PerfMetrics(
-        start_equity_inr=start, end_equity_inr=end, years=round(years, 3),
+        start_equity_inr=start,
+        end_equity_inr=end,
+        years=round(years, 3),
         cagr_pct=100 * ((end / start) ** (1 / years) - 1) if end > 0 else -100.0,
         sharpe=float(mean / sd * math.sqrt(TRADING_DAYS)) if sd > 0 else math.nan,
         sortino=float(mean / downside * math.sqrt(TRADING_DAYS)) if downside > 0 else math.nan,

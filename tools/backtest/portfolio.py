@@ -16,8 +16,20 @@ from core.errors import ValidationError
 from tools.backtest.fills import FillModel
 from tools.signals.labels import SL
 
-TRADE_COLUMNS = ("row", "symbol", "strategy", "direction", "entry_idx", "exit_idx",
-                 "entry_price", "exit_price", "stop_distance", "label", "gap_exit", "quality")
+TRADE_COLUMNS = (
+    "row",
+    "symbol",
+    "strategy",
+    "direction",
+    "entry_idx",
+    "exit_idx",
+    "entry_price",
+    "exit_price",
+    "stop_distance",
+    "label",
+    "gap_exit",
+    "quality",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +71,12 @@ class _Open:
 
 
 def simulate(
-    frame: pd.DataFrame, trades: pd.DataFrame, fills: FillModel, sizing: SizingConfig,
-    start: pd.Timestamp, end: pd.Timestamp,
+    frame: pd.DataFrame,
+    trades: pd.DataFrame,
+    fills: FillModel,
+    sizing: SizingConfig,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
 ) -> SimResult:
     """Run `trades` (TRADE_COLUMNS) through the portfolio over sessions in [start, end).
 
@@ -68,17 +84,12 @@ def simulate(
     cash and the position cap allow; then book exits due that session; then mark to the close.
     """
     if (trades["direction"] != 1).any():
-        raise ValidationError("the portfolio simulation is long-only (delivery equity)",
-                              field="direction")
+        raise ValidationError(
+            "the portfolio simulation is long-only (delivery equity)", field="direction"
+        )
     days, row_day, closes, sym_col = _calendar(frame)
     lo, hi = np.searchsorted(days, _ns(start)), np.searchsorted(days, _ns(end))
-    entry_day = row_day[trades["entry_idx"].to_numpy(dtype=np.int64)]
-    order = np.lexsort((-trades["quality"].to_numpy(dtype=float), entry_day))
-    recs = cast(list[dict[str, Any]],
-                trades.iloc[order][list(TRADE_COLUMNS)].to_dict("records"))
-    by_day: dict[int, list[dict[str, Any]]] = {}
-    for rec, d in zip(recs, entry_day[order], strict=True):
-        by_day.setdefault(int(d), []).append(rec)
+    by_day = _by_entry_day(trades, row_day)
     cash = sizing.capital_inr
     held: list[_Open] = []
     done: list[dict[str, object]] = []
@@ -103,9 +114,22 @@ def simulate(
         marked = sum(p.qty * _px(closes, k, sym_col[p.symbol], p.entry_fill) for p in held)
         eq[k - lo], inv[k - lo] = cash + marked, marked
     index = pd.DatetimeIndex(pd.to_datetime(days[lo:hi], utc=True)).tz_convert(
-        frame["session"].dt.tz)
-    return SimResult(pd.Series(eq, index=index), pd.Series(inv, index=index),
-                     pd.DataFrame(done), traded, skipped)
+        frame["session"].dt.tz
+    )
+    return SimResult(
+        pd.Series(eq, index=index), pd.Series(inv, index=index), pd.DataFrame(done), traded, skipped
+    )
+
+
+def _by_entry_day(trades: pd.DataFrame, row_day: np.ndarray) -> dict[int, list[dict[str, Any]]]:
+    """Trade records grouped by entry session number, best quality first within a session."""
+    entry_day = row_day[trades["entry_idx"].to_numpy(dtype=np.int64)]
+    order = np.lexsort((-trades["quality"].to_numpy(dtype=float), entry_day))
+    recs = cast(list[dict[str, Any]], trades.iloc[order][list(TRADE_COLUMNS)].to_dict("records"))
+    by_day: dict[int, list[dict[str, Any]]] = {}
+    for rec, d in zip(recs, entry_day[order], strict=True):
+        by_day.setdefault(int(d), []).append(rec)
+    return by_day
 
 
 def _ns(ts: pd.Timestamp) -> np.int64:
@@ -129,8 +153,15 @@ def _px(closes: np.ndarray, k: int, j: int, fallback: float) -> float:
     return fallback if math.isnan(v) else float(v)
 
 
-def _try_enter(tr: dict[str, Any], held: list[_Open], cash: float, equity: float, fills: FillModel,
-               sizing: SizingConfig, skipped: dict[str, int]) -> tuple[_Open, float, float] | None:
+def _try_enter(
+    tr: dict[str, Any],
+    held: list[_Open],
+    cash: float,
+    equity: float,
+    fills: FillModel,
+    sizing: SizingConfig,
+    skipped: dict[str, int],
+) -> tuple[_Open, float, float] | None:
     if any(p.symbol == tr["symbol"] for p in held):
         skipped["held"] += 1
         return None
@@ -151,16 +182,28 @@ def _try_enter(tr: dict[str, Any], held: list[_Open], cash: float, equity: float
 
 
 def _record(tr: dict[str, Any], pos: _Open, cost: float, charges: float) -> dict[str, object]:
-    return {"row": int(tr["row"]), "symbol": pos.symbol, "strategy": tr["strategy"],
-            "label": int(tr["label"]), "qty": pos.qty, "entry_fill": pos.entry_fill,
-            "entry_cost": cost, "entry_charges": charges, "exit_ref": float(tr["exit_price"]),
-            "stop_exit": bool(tr["label"] == SL), "quality": float(tr["quality"])}
+    return {
+        "row": int(tr["row"]),
+        "symbol": pos.symbol,
+        "strategy": tr["strategy"],
+        "label": int(tr["label"]),
+        "qty": pos.qty,
+        "entry_fill": pos.entry_fill,
+        "entry_cost": cost,
+        "entry_charges": charges,
+        "exit_ref": float(tr["exit_price"]),
+        "stop_exit": bool(tr["label"] == SL),
+        "quality": float(tr["quality"]),
+    }
 
 
 def _book_exit(pos: _Open, done: list[dict[str, object]], fills: FillModel) -> float:
     rec = done[pos.trade]
-    fill, charges = fills.exit(pos.qty, float(rec["exit_ref"]),  # type: ignore[arg-type]
-                               stop=bool(rec["stop_exit"]))
+    fill, charges = fills.exit(
+        pos.qty,
+        float(rec["exit_ref"]),  # type: ignore[arg-type]
+        stop=bool(rec["stop_exit"]),
+    )
     proceeds = float(fill) * pos.qty - float(charges)
     rec["exit_fill"] = float(fill)
     rec["net_pnl_inr"] = proceeds - float(rec["entry_cost"])  # type: ignore[arg-type]

@@ -13,8 +13,9 @@ import matplotlib.pyplot as plt
 from tools.backtest.evaluate import Scorecard
 
 
-def write_report(card: Scorecard, out_dir: str | Path,
-                 title: str = "Walk-forward") -> dict[str, str]:
+def write_report(
+    card: Scorecard, out_dir: str | Path, title: str = "Walk-forward"
+) -> dict[str, str]:
     """Write summary.json and equity.png into out_dir; return their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -30,8 +30,19 @@ from tools.signals.model import PrimaryModel, fit_primary, strided_rows
 from tools.signals.rules import RuleParams, rule_signals
 
 ProgressFn = Callable[[int, int], None]
-OUTCOME = ["label", "ret", "t0", "t1", "complete", "entry_idx", "exit_idx", "entry_price",
-           "exit_price", "gap_exit", "holding_days"]
+OUTCOME = [
+    "label",
+    "ret",
+    "t0",
+    "t1",
+    "complete",
+    "entry_idx",
+    "exit_idx",
+    "entry_price",
+    "exit_price",
+    "gap_exit",
+    "holding_days",
+]
 
 
 @dataclass(frozen=True)
@@ -85,9 +96,13 @@ def load_bars_dir(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     best = counts.sort_values(["symbol", "n"], ascending=[True, False]).drop_duplicates("symbol")
     keep = bars.merge(best[["symbol", "source"]], on=["symbol", "source"], how="inner")
     keep = keep.drop_duplicates(["symbol", "ts"], keep="first").reset_index(drop=True)
-    info = {"files": report.files, "rows_read": report.rows_read, "rows_used": len(keep),
-            "skipped": dict(report.skipped),
-            "source_by_symbol": dict(zip(best["symbol"], best["source"], strict=True))}
+    info = {
+        "files": report.files,
+        "rows_read": report.rows_read,
+        "rows_used": len(keep),
+        "skipped": dict(report.skipped),
+        "source_by_symbol": dict(zip(best["symbol"], best["source"], strict=True)),
+    }
     return keep, info
 
 
@@ -105,13 +120,16 @@ def prepare(bars: pd.DataFrame, cfg: BacktestConfig) -> Prepared:
     rules = rule_signals(frame, cfg.rules)
     rules = rules[rules["direction"] == 1].reset_index(drop=True)  # long-only: delivery equity
     rules = _with_outcomes(rules, outcomes, frame["symbol"].to_numpy())
-    data = {"symbols": int(frame["symbol"].nunique()), "rows": len(frame),
-            "first": str(frame["session"].min().date()), "last": str(frame["session"].max().date())}
+    data = {
+        "symbols": int(frame["symbol"].nunique()),
+        "rows": len(frame),
+        "first": str(frame["session"].min().date()),
+        "last": str(frame["session"].max().date()),
+    }
     return Prepared(frame, outcomes, rules, data)
 
 
-def _with_outcomes(sig: pd.DataFrame, outcomes: pd.DataFrame,
-                   symbols: np.ndarray) -> pd.DataFrame:
+def _with_outcomes(sig: pd.DataFrame, outcomes: pd.DataFrame, symbols: np.ndarray) -> pd.DataFrame:
     cols = [*OUTCOME, "stop_distance", "train_label"]
     out = outcomes.iloc[sig["row"].to_numpy()][cols].reset_index(drop=True)
     out.insert(0, "symbol", symbols[sig["row"].to_numpy()])
@@ -123,17 +141,26 @@ def label_end(outcomes: pd.DataFrame) -> pd.Series:
     return outcomes["t1"].where(outcomes["complete"], outcomes["t0"] + pd.Timedelta(days=3650))
 
 
-def run_walk_forward(bars: pd.DataFrame, cfg: BacktestConfig,
-                     progress: ProgressFn | None = None) -> WalkForward:
+def run_walk_forward(
+    bars: pd.DataFrame, cfg: BacktestConfig, progress: ProgressFn | None = None
+) -> WalkForward:
     """Prepare, then for each fold retrain primary + meta on the purged past and score the test."""
     t_start = time.perf_counter()
     prep = prepare(bars, cfg)
     t_prep = time.perf_counter() - t_start
     o = prep.outcomes
     t1 = label_end(o)
-    folds = list(walk_forward(o["t0"], t1, test_years=cfg.test_years,
-                              min_train_years=cfg.min_train_years, embargo_days=cfg.embargo_days,
-                              start=cfg.start, end=cfg.end))
+    folds = list(
+        walk_forward(
+            o["t0"],
+            t1,
+            test_years=cfg.test_years,
+            min_train_years=cfg.min_train_years,
+            embargo_days=cfg.embargo_days,
+            start=cfg.start,
+            end=cfg.end,
+        )
+    )
     parts, notes = [], []
     for i, fold in enumerate(folds):
         scored, note = _run_fold(prep, fold, t1, cfg)
@@ -157,8 +184,9 @@ class FittedModels:
     notes: dict[str, Any]
 
 
-def fit_models(prep: Prepared, train: np.ndarray, t1: pd.Series,
-               cfg: BacktestConfig) -> FittedModels | str:
+def fit_models(
+    prep: Prepared, train: np.ndarray, t1: pd.Series, cfg: BacktestConfig
+) -> FittedModels | str:
     """Train on the complete samples under `train`, cut in time into purged blocks A/B/C.
     Returns the reason instead when the window is too thin to train on."""
     o, frame = prep.outcomes, prep.frame
@@ -168,32 +196,49 @@ def fit_models(prep: Prepared, train: np.ndarray, t1: pd.Series,
     if len(rows_a) < cfg.min_primary_rows:
         return f"only {len(rows_a)} primary training rows"
     lab_a = o.iloc[rows_a][["label", "ret", "complete"]].assign(
-        label=o["train_label"].to_numpy()[rows_a], row=rows_a)
+        label=o["train_label"].to_numpy()[rows_a], row=rows_a
+    )
     primary = fit_primary(frame, lab_a, cfg.barrier)
     pred_b = _predict(prep, primary, b)
     cut = float(np.quantile(pred_b["edge_pct"], 1 - cfg.ml_top_frac))
     sig_b = _block_signals(prep, pred_b, b, cut)
     sig_c = _block_signals(prep, _predict(prep, primary, c), c, cut)
-    meta = fit_meta(meta_frame(frame, sig_b), sig_b["train_label"] == TP,
-                    meta_frame(frame, sig_c), sig_c["train_label"] == TP,
-                    min_selected=cfg.min_selected, require_lift=cfg.require_lift)
+    meta = fit_meta(
+        meta_frame(frame, sig_b),
+        sig_b["train_label"] == TP,
+        meta_frame(frame, sig_c),
+        sig_c["train_label"] == TP,
+        min_selected=cfg.min_selected,
+        require_lift=cfg.require_lift,
+    )
     times = o["t0"][train]
-    notes = {"primary_train_rows": len(rows_a), "ml_edge_cut_pct": round(cut, 3),
-             "meta_train_signals": len(sig_b), "threshold_signals": len(sig_c),
-             "threshold": round(meta.threshold, 4), "train_from": str(times.min().date()),
-             "train_to": str(t1[train].max().date()), **meta.metrics}
+    notes = {
+        "primary_train_rows": len(rows_a),
+        "ml_edge_cut_pct": round(cut, 3),
+        "meta_train_signals": len(sig_b),
+        "threshold_signals": len(sig_c),
+        "threshold": round(meta.threshold, 4),
+        "train_from": str(times.min().date()),
+        "train_to": str(t1[train].max().date()),
+        **meta.metrics,
+    }
     return FittedModels(primary, cut, meta, notes)
 
 
-def _run_fold(prep: Prepared, fold: Fold, t1: pd.Series,
-              cfg: BacktestConfig) -> tuple[pd.DataFrame | None, dict[str, Any]]:
-    note: dict[str, Any] = {"fold": fold.number, "test_start": str(fold.test_start.date()),
-                            "test_end": str((fold.test_end - pd.Timedelta(days=1)).date())}
+def _run_fold(
+    prep: Prepared, fold: Fold, t1: pd.Series, cfg: BacktestConfig
+) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    note: dict[str, Any] = {
+        "fold": fold.number,
+        "test_start": str(fold.test_start.date()),
+        "test_end": str((fold.test_end - pd.Timedelta(days=1)).date()),
+    }
     fitted = fit_models(prep, fold.train, t1, cfg)
     if isinstance(fitted, str):
         return None, {**note, "skipped": fitted}
-    sig_t = _block_signals(prep, _predict(prep, fitted.primary, fold.test), fold.test,
-                           fitted.ml_edge_cut_pct)
+    sig_t = _block_signals(
+        prep, _predict(prep, fitted.primary, fold.test), fold.test, fitted.ml_edge_cut_pct
+    )
     assessed = fitted.meta.assess(meta_frame(prep.frame, sig_t), factors=False)
     scored = pd.concat([sig_t.reset_index(drop=True), assessed.reset_index(drop=True)], axis=1)
     scored["fold"] = fold.number
@@ -207,17 +252,23 @@ def _predict(prep: Prepared, primary: PrimaryModel, mask: np.ndarray) -> pd.Data
     return pred
 
 
-def _block_signals(prep: Prepared, pred: pd.DataFrame, mask: np.ndarray,
-                   cut: float) -> pd.DataFrame:
+def _block_signals(
+    prep: Prepared, pred: pd.DataFrame, mask: np.ndarray, cut: float
+) -> pd.DataFrame:
     """Rule signals in the block plus ML signals (edge above the cut), primary-scored."""
     ml_rows = pred[(pred["edge_pct"] > max(cut, 0.0)) & (pred["direction"] == 1)]
-    ml = _with_outcomes(pd.DataFrame({"row": ml_rows["row"].to_numpy(),
-                                      "strategy": str(Strategy.ML), "direction": 1}),
-                        prep.outcomes, prep.frame["symbol"].to_numpy())
+    ml = _with_outcomes(
+        pd.DataFrame(
+            {"row": ml_rows["row"].to_numpy(), "strategy": str(Strategy.ML), "direction": 1}
+        ),
+        prep.outcomes,
+        prep.frame["symbol"].to_numpy(),
+    )
     rules = prep.rules[mask[prep.rules["row"].to_numpy()]]
     sig = pd.concat([rules, ml], ignore_index=True)
     sig = sig[sig["entry_idx"] == sig["row"] + 1]  # enterable at the next open
     scores = pred.set_index("row").loc[sig["row"], ["p_tp", "p_sl", "edge_pct"]]
-    out: pd.DataFrame = pd.concat([sig.reset_index(drop=True), scores.reset_index(drop=True)],
-                                  axis=1)
+    out: pd.DataFrame = pd.concat(
+        [sig.reset_index(drop=True), scores.reset_index(drop=True)], axis=1
+    )
     return out

@@ -76,7 +76,10 @@ def walk_forward(
 
 
 def split_by_time(
-    t0: pd.Series, t1: pd.Series, mask: BoolArray, fractions: tuple[float, ...],
+    t0: pd.Series,
+    t1: pd.Series,
+    mask: BoolArray,
+    fractions: tuple[float, ...],
     embargo: pd.Timedelta,
 ) -> list[BoolArray]:
     """Cut the samples under `mask` into consecutive time blocks (by t0 quantiles), each purged

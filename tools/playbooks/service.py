@@ -26,8 +26,10 @@ ANY_EVENT = "*"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,99}$")
 _VOL_ALIASES = {"LOW": "LOW_VOL", "MED": "MED_VOL", "MEDIUM": "MED_VOL", "HIGH": "HIGH_VOL"}
 LIMITS = {
-    "priority_boost": (-1.0, 1.0), "acceptable_gap_chase_percent": (0.0, 20.0),
-    "sl_multiplier_override": (0.25, 10.0), "tp_multiplier_override": (0.25, 20.0),
+    "priority_boost": (-1.0, 1.0),
+    "acceptable_gap_chase_percent": (0.0, 20.0),
+    "sl_multiplier_override": (0.25, 10.0),
+    "tp_multiplier_override": (0.25, 20.0),
 }
 MAX_PAUSE_HOURS = 24 * 14
 
@@ -46,8 +48,9 @@ def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     """Check and normalise playbook fields; raise ValidationError naming the first bad field."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise ValidationError(f"unknown playbook fields {sorted(unknown)}",
-                              field=sorted(unknown)[0])
+        raise ValidationError(
+            f"unknown playbook fields {sorted(unknown)}", field=sorted(unknown)[0]
+        )
     out = {k: values.get(k) for k in EDITABLE}
     out["event_type"] = _event_type(values.get("event_type"))
     out["regime_match"] = _regime(values.get("regime_match") or {})
@@ -60,23 +63,26 @@ def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     out["rotate_exposure_sectors"] = _sectors(values.get("rotate_exposure_sectors") or [])
     stance = values.get("stance")
     if stance is not None and stance not in {s.value for s in Stance}:
-        raise ValidationError(f"{stance!r} is not one of {[s.value for s in Stance]}",
-                              field="stance")
+        raise ValidationError(
+            f"{stance!r} is not one of {[s.value for s in Stance]}", field="stance"
+        )
     return out
 
 
 def _event_type(value: Any) -> str:
     allowed = {e.value for e in EventType} | {ANY_EVENT}
     if value not in allowed:
-        raise ValidationError(f"{value!r} is not an event type ({sorted(allowed)})",
-                              field="event_type")
+        raise ValidationError(
+            f"{value!r} is not an event type ({sorted(allowed)})", field="event_type"
+        )
     return str(value)
 
 
 def _regime(value: Any) -> dict[str, list[str]]:
     if not isinstance(value, Mapping):
-        raise ValidationError("must be an object like {\"volatility\": [\"LOW_VOL\"]}",
-                              field="regime_match")
+        raise ValidationError(
+            'must be an object like {"volatility": ["LOW_VOL"]}', field="regime_match"
+        )
     extra = set(value) - {"volatility", "liquidity"}
     if extra:
         raise ValidationError(f"unknown keys {sorted(extra)}", field="regime_match")
@@ -87,8 +93,12 @@ def _regime(value: Any) -> dict[str, list[str]]:
             continue
         if isinstance(items, str) or not isinstance(items, list | tuple) or not items:
             raise ValidationError(f"{key} must be a non-empty list", field=f"regime_match.{key}")
-        norm = [_VOL_ALIASES.get(str(i).upper(), str(i).upper()) if key == "volatility"
-                else str(i).upper() for i in items]
+        norm = [
+            _VOL_ALIASES.get(str(i).upper(), str(i).upper())
+            if key == "volatility"
+            else str(i).upper()
+            for i in items
+        ]
         bad = [i for i in norm if i not in {e.value for e in enum}]
         if bad:
             raise ValidationError(f"unknown {key} regimes {bad}", field=f"regime_match.{key}")
@@ -116,8 +126,9 @@ def _tranches(value: Any) -> list[dict[str, Any]]:
         if not isinstance(t, Mapping) or "percent" not in t:
             raise ValidationError("each tranche needs a percent", field=f"tranche_plan[{i}]")
         pct = _bounded(t["percent"], f"tranche_plan[{i}].percent", 0.01, 100.0)
-        delay = _bounded(t.get("delay_minutes", 0), f"tranche_plan[{i}].delay_minutes",
-                         0.0, 60 * 24 * 5)
+        delay = _bounded(
+            t.get("delay_minutes", 0), f"tranche_plan[{i}].delay_minutes", 0.0, 60 * 24 * 5
+        )
         entry: dict[str, Any] = {"percent": pct, "delay_minutes": int(delay or 0)}
         if t.get("trigger"):
             entry["trigger"] = str(t["trigger"])[:100]
@@ -140,12 +151,14 @@ def _pause_hours(value: Any, pause: bool) -> int | None:
 
 def _sectors(value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) > 20:
-        raise ValidationError("must be a list of at most 20 sector names",
-                              field="rotate_exposure_sectors")
+        raise ValidationError(
+            "must be a list of at most 20 sector names", field="rotate_exposure_sectors"
+        )
     out = [str(s).strip() for s in value]
     if any(not s or len(s) > 100 for s in out):
-        raise ValidationError("sector names must be 1..100 characters",
-                              field="rotate_exposure_sectors")
+        raise ValidationError(
+            "sector names must be 1..100 characters", field="rotate_exposure_sectors"
+        )
     return out
 
 
@@ -156,8 +169,9 @@ class PlaybookService:
         self._clock = clock
         self._audit = audit or AuditLog(clock, service_name="playbooks")
 
-    def put(self, session: Session, name: str, values: Mapping[str, Any],
-            user_id: str | None = None) -> PlaybookView:
+    def put(
+        self, session: Session, name: str, values: Mapping[str, Any], user_id: str | None = None
+    ) -> PlaybookView:
         """Create the playbook, or replace its fields (version + 1); unchanged input is a no-op."""
         if not NAME_RE.match(name or ""):
             raise ValidationError("1..100 letters, digits, space, _ . -", field="name")
@@ -174,24 +188,40 @@ class PlaybookService:
             self._log(session, "playbook.updated", before, after, user_id)
         return after
 
-    def set_active(self, session: Session, name: str, active: bool,
-                   user_id: str | None = None) -> PlaybookView:
+    def set_active(
+        self, session: Session, name: str, active: bool, user_id: str | None = None
+    ) -> PlaybookView:
         before = repo.get_playbook(session, name)
         if before.is_active == active:
             return before
         after = repo.set_active(session, name, active, self._clock.now())
-        self._log(session, "playbook.enabled" if active else "playbook.disabled", before, after,
-                  user_id)
+        self._log(
+            session, "playbook.enabled" if active else "playbook.disabled", before, after, user_id
+        )
         return after
 
-    def _log(self, session: Session, action: str, before: PlaybookView | None,
-             after: PlaybookView, user_id: str | None) -> None:
+    def _log(
+        self,
+        session: Session,
+        action: str,
+        before: PlaybookView | None,
+        after: PlaybookView,
+        user_id: str | None,
+    ) -> None:
         self._audit.append(
-            session, action,
-            {"name": after.name, "version": after.version, "is_active": after.is_active,
-             "before": _snapshot(before), "after": _snapshot(after)},
-            category=AuditCategory.PLAYBOOK, user_id=user_id,
-            meta_data={"playbook_id": after.id})
+            session,
+            action,
+            {
+                "name": after.name,
+                "version": after.version,
+                "is_active": after.is_active,
+                "before": _snapshot(before),
+                "after": _snapshot(after),
+            },
+            category=AuditCategory.PLAYBOOK,
+            user_id=user_id,
+            meta_data={"playbook_id": after.id},
+        )
 
 
 def _snapshot(view: PlaybookView | None) -> dict[str, Any] | None:
@@ -203,9 +233,20 @@ def _snapshot(view: PlaybookView | None) -> dict[str, Any] | None:
 def history(session: Session, name: str) -> list[HistoryEntry]:
     """Every audited change of the playbook, oldest first."""
     pb = repo.get_playbook(session, name)
-    rows = session.scalars(select(AuditLogRow).where(
-        AuditLogRow.action_category == AuditCategory.PLAYBOOK.value).order_by(AuditLogRow.seq))
-    return [HistoryEntry(at=r.timestamp, action=r.action_type, version=r.payload.get("version"),
-                         user_id=r.user_id, before=r.payload.get("before"),
-                         after=r.payload.get("after"))
-            for r in rows if (r.meta_data or {}).get("playbook_id") == pb.id]
+    rows = session.scalars(
+        select(AuditLogRow)
+        .where(AuditLogRow.action_category == AuditCategory.PLAYBOOK.value)
+        .order_by(AuditLogRow.seq)
+    )
+    return [
+        HistoryEntry(
+            at=r.timestamp,
+            action=r.action_type,
+            version=r.payload.get("version"),
+            user_id=r.user_id,
+            before=r.payload.get("before"),
+            after=r.payload.get("after"),
+        )
+        for r in rows
+        if (r.meta_data or {}).get("playbook_id") == pb.id
+    ]

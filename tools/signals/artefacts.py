@@ -46,14 +46,19 @@ class Artefact:
 
     def manifest(self) -> dict[str, Any]:
         return {
-            "format": FORMAT, "version": self.version, "created_at": self.created_at,
+            "format": FORMAT,
+            "version": self.version,
+            "created_at": self.created_at,
             "training_window": {"from": self.trained_from, "to": self.trained_to},
-            "barrier": asdict(self.barrier), "rules": {"version": RULES_VERSION,
-                                                       **asdict(self.rules)},
-            "primary": {"features": list(self.primary.features),
-                        "vertical_mean_ret_pct": self.primary.long.vertical_mean_ret_pct},
+            "barrier": asdict(self.barrier),
+            "rules": {"version": RULES_VERSION, **asdict(self.rules)},
+            "primary": {
+                "features": list(self.primary.features),
+                "vertical_mean_ret_pct": self.primary.long.vertical_mean_ret_pct,
+            },
             "meta": {"features": list(self.meta.features), "threshold": self.meta.threshold},
-            "ml_edge_cut_pct": self.ml_edge_cut_pct, "metrics": self.metrics,
+            "ml_edge_cut_pct": self.ml_edge_cut_pct,
+            "metrics": self.metrics,
         }
 
 
@@ -92,27 +97,41 @@ def load_artefact(path: str | Path = DEFAULT_ROOT) -> Artefact:
         raise ValidationError(f"artefact format {m.get('format')} is not {FORMAT}", field="format")
     barrier = BarrierConfig(**m["barrier"])
     rules = RuleParams(**{k: v for k, v in m["rules"].items() if k != "version"})
-    long_side = SideModel(lgb.Booster(model_str=(folder / "primary_long.txt").read_text()),
-                          float(m["primary"]["vertical_mean_ret_pct"]))
+    long_side = SideModel(
+        lgb.Booster(model_str=(folder / "primary_long.txt").read_text()),
+        float(m["primary"]["vertical_mean_ret_pct"]),
+    )
     primary = PrimaryModel(cfg=barrier, long=long_side, features=tuple(m["primary"]["features"]))
-    meta = MetaModel(lgb.Booster(model_str=(folder / "meta.txt").read_text()),
-                     threshold=float(m["meta"]["threshold"]),
-                     features=tuple(m["meta"]["features"]))
+    meta = MetaModel(
+        lgb.Booster(model_str=(folder / "meta.txt").read_text()),
+        threshold=float(m["meta"]["threshold"]),
+        features=tuple(m["meta"]["features"]),
+    )
     return Artefact(
-        version=m["version"], primary=primary, meta=meta,
-        ml_edge_cut_pct=float(m["ml_edge_cut_pct"]), barrier=barrier, rules=rules,
-        trained_from=m["training_window"]["from"], trained_to=m["training_window"]["to"],
-        created_at=m["created_at"], metrics=m.get("metrics", {}), path=folder,
+        version=m["version"],
+        primary=primary,
+        meta=meta,
+        ml_edge_cut_pct=float(m["ml_edge_cut_pct"]),
+        barrier=barrier,
+        rules=rules,
+        trained_from=m["training_window"]["from"],
+        trained_to=m["training_window"]["to"],
+        created_at=m["created_at"],
+        metrics=m.get("metrics", {}),
+        path=folder,
     )
 
 
-def make_version(primary: PrimaryModel, meta: MetaModel, trained_to: str,
-                 ml_edge_cut_pct: float) -> str:
+def make_version(
+    primary: PrimaryModel, meta: MetaModel, trained_to: str, ml_edge_cut_pct: float
+) -> str:
     """`lgbm-<last label date>-<hash>` over both models, the meta threshold and the ML cut:
     same behaviour, same version."""
-    digest = hashlib.sha256(primary.long.booster.model_to_string().encode()
-                            + meta.booster.model_to_string().encode()
-                            + f"{meta.threshold!r}|{ml_edge_cut_pct!r}".encode()).hexdigest()[:8]
+    digest = hashlib.sha256(
+        primary.long.booster.model_to_string().encode()
+        + meta.booster.model_to_string().encode()
+        + f"{meta.threshold!r}|{ml_edge_cut_pct!r}".encode()
+    ).hexdigest()[:8]
     return f"lgbm-{trained_to.replace('-', '')}-{digest}"
 
 
@@ -130,10 +149,16 @@ def train_artefact(bars: pd.DataFrame, clock: Clock, cfg: Any = None) -> Artefac
     notes = fitted.notes
     created: datetime = clock.now()
     return Artefact(
-        version=make_version(fitted.primary, fitted.meta, notes["train_to"],
-                             fitted.ml_edge_cut_pct),
-        primary=fitted.primary, meta=fitted.meta, ml_edge_cut_pct=fitted.ml_edge_cut_pct,
-        barrier=cfg.barrier, rules=cfg.rules, trained_from=notes["train_from"],
-        trained_to=notes["train_to"], created_at=created.isoformat(),
+        version=make_version(
+            fitted.primary, fitted.meta, notes["train_to"], fitted.ml_edge_cut_pct
+        ),
+        primary=fitted.primary,
+        meta=fitted.meta,
+        ml_edge_cut_pct=fitted.ml_edge_cut_pct,
+        barrier=cfg.barrier,
+        rules=cfg.rules,
+        trained_from=notes["train_from"],
+        trained_to=notes["train_to"],
+        created_at=created.isoformat(),
         metrics={**notes, "data": prep.data},
     )

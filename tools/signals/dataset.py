@@ -16,14 +16,37 @@ from core.clock import IST
 from core.errors import ValidationError
 from tools.signals.labels import BarrierConfig, PriceArrays, triple_barrier
 
-REQUIRED_FEATURES = ("symbol", "ts", "momentum_5d", "momentum_10d", "momentum_20d", "atr_14d",
-                     "atr_percent", "rsi_14", "gap_percent", "realized_vol_20d", "adv_20d_inr")
+REQUIRED_FEATURES = (
+    "symbol",
+    "ts",
+    "momentum_5d",
+    "momentum_10d",
+    "momentum_20d",
+    "atr_14d",
+    "atr_percent",
+    "rsi_14",
+    "gap_percent",
+    "realized_vol_20d",
+    "adv_20d_inr",
+)
 REGIME_CODES = {"LOW_VOL": 0.0, "MED_VOL": 1.0, "HIGH_VOL": 2.0}
 LIQUIDITY_CODES = {"LOW": 0.0, "MEDIUM": 1.0, "HIGH": 2.0}
 PRIMARY_FEATURES = (
-    "momentum_5d", "momentum_10d", "momentum_20d", "atr_percent", "rsi_14", "gap_percent",
-    "gap_filled", "realized_vol_20d", "log_adv", "regime_code", "liq_code", "mkt_mom20",
-    "breadth", "mom20_rank", "mom5_rank",
+    "momentum_5d",
+    "momentum_10d",
+    "momentum_20d",
+    "atr_percent",
+    "rsi_14",
+    "gap_percent",
+    "gap_filled",
+    "realized_vol_20d",
+    "log_adv",
+    "regime_code",
+    "liq_code",
+    "mkt_mom20",
+    "breadth",
+    "mom20_rank",
+    "mom5_rank",
 )
 
 
@@ -43,8 +66,9 @@ def research_frame(features: pd.DataFrame, bars: pd.DataFrame | None = None) -> 
             raise ValidationError(f"need bars for {need}", field="bars")
         b = bars[["symbol", "ts", *need]].copy()
         b["ts"] = pd.to_datetime(b["ts"], utc=True)
-        f = f.merge(b.drop_duplicates(["symbol", "ts"], keep="last"), on=["symbol", "ts"],
-                    how="left")
+        f = f.merge(
+            b.drop_duplicates(["symbol", "ts"], keep="last"), on=["symbol", "ts"], how="left"
+        )
     f = f.sort_values(["symbol", "ts"], kind="stable").reset_index(drop=True)
     return add_context(f)
 
@@ -64,8 +88,9 @@ def add_context(f: pd.DataFrame) -> pd.DataFrame:
     out["mkt_mom20"] = by_day.transform("median")
     out["breadth"] = (m20 > 0).astype(float).where(m20.notna()).groupby(day).transform("mean")
     out["mom20_rank"] = by_day.rank(pct=True)
-    out["mom5_rank"] = pd.to_numeric(out["momentum_5d"], errors="coerce").groupby(day).rank(
-        pct=True)
+    out["mom5_rank"] = (
+        pd.to_numeric(out["momentum_5d"], errors="coerce").groupby(day).rank(pct=True)
+    )
     out["dow"] = day.dt.dayofweek.astype(float)
     out["session"] = day
     return out
@@ -89,7 +114,10 @@ def price_arrays(f: pd.DataFrame) -> PriceArrays:
 
 
 def label_rows(
-    f: pd.DataFrame, prices: PriceArrays, rows: npt.ArrayLike, direction: npt.ArrayLike,
+    f: pd.DataFrame,
+    prices: PriceArrays,
+    rows: npt.ArrayLike,
+    direction: npt.ArrayLike,
     cfg: BarrierConfig,
 ) -> pd.DataFrame:
     """Triple-barrier outcome of entering at the next open after each row; rows whose next bar
@@ -102,16 +130,27 @@ def label_rows(
     entry = np.where(enterable, r + 1, r)
     out = triple_barrier(prices, entry, np.where(enterable, atr, 1.0), d, cfg)
     ts = f["ts"].reset_index(drop=True)
-    return pd.DataFrame({
-        "row": r, "direction": d.astype(np.int64), "label": out.label, "ret": out.ret,
-        "holding_days": out.holding_days, "entry_idx": entry, "exit_idx": out.exit_idx,
-        "entry_price": out.entry_price, "exit_price": out.exit_price, "gap_exit": out.gap_exit,
-        "t0": ts.array[r], "t1": ts.array[out.exit_idx],
-        "complete": out.complete & enterable,
-    })
+    return pd.DataFrame(
+        {
+            "row": r,
+            "direction": d.astype(np.int64),
+            "label": out.label,
+            "ret": out.ret,
+            "holding_days": out.holding_days,
+            "entry_idx": entry,
+            "exit_idx": out.exit_idx,
+            "entry_price": out.entry_price,
+            "exit_price": out.exit_price,
+            "gap_exit": out.gap_exit,
+            "t0": ts.array[r],
+            "t1": ts.array[out.exit_idx],
+            "complete": out.complete & enterable,
+        }
+    )
 
 
 def feature_matrix(f: pd.DataFrame, columns: tuple[str, ...] = PRIMARY_FEATURES) -> pd.DataFrame:
     """The float matrix a model reads (NaN where unknown; LightGBM handles missing values)."""
-    return pd.DataFrame({c: pd.to_numeric(f[c], errors="coerce").astype("float64")
-                         for c in columns}, index=f.index)
+    return pd.DataFrame(
+        {c: pd.to_numeric(f[c], errors="coerce").astype("float64") for c in columns}, index=f.index
+    )

@@ -44,8 +44,12 @@ def live_frame(session: Session, as_of: datetime, symbols: list[str] | None = No
 
 
 def generate_candidates(
-    session: Session, clock: Clock, artefact: Artefact, as_of: datetime,
-    symbols: list[str] | None = None, event_id: int | None = None,
+    session: Session,
+    clock: Clock,
+    artefact: Artefact,
+    as_of: datetime,
+    symbols: list[str] | None = None,
+    event_id: int | None = None,
 ) -> list[Candidate]:
     """Score the universe (or `symbols`) at `as_of`; write and return every signal found.
 
@@ -67,12 +71,15 @@ def generate_candidates(
     assessed = artefact.meta.assess(meta_frame(frame, sig))
     sig_recs = cast(list[dict[str, Any]], sig.to_dict("records"))
     meta_recs = cast(list[dict[str, Any]], assessed.to_dict("records"))
-    return [_persist(session, clock, artefact, frame, s, a, event)
-            for s, a in zip(sig_recs, meta_recs, strict=True)]
+    return [
+        _persist(session, clock, artefact, frame, s, a, event)
+        for s, a in zip(sig_recs, meta_recs, strict=True)
+    ]
 
 
-def candidates_for_event(session: Session, clock: Clock, artefact: Artefact,
-                         event_id: int) -> list[Candidate]:
+def candidates_for_event(
+    session: Session, clock: Clock, artefact: Artefact, event_id: int
+) -> list[Candidate]:
     """Hot path: event-driven candidates for one tagged event, as of now."""
     return generate_candidates(session, clock, artefact, clock.now(), event_id=event_id)
 
@@ -91,8 +98,13 @@ def _event_signals(frame: pd.DataFrame, event: EventView, art: Artefact) -> pd.D
     rows = []
     for i, rec in enumerate(frame[["symbol", "gap_percent"]].to_dict("records")):
         if direction is not None and event_driven_ok(direction, rec["gap_percent"], art.rules):
-            rows.append({"row": i, "strategy": str(Strategy.EVENT_DRIVEN),
-                         "direction": 1 if direction == Direction.LONG else -1})
+            rows.append(
+                {
+                    "row": i,
+                    "strategy": str(Strategy.EVENT_DRIVEN),
+                    "direction": 1 if direction == Direction.LONG else -1,
+                }
+            )
     return pd.DataFrame(rows, columns=["row", "strategy", "direction"])
 
 
@@ -114,48 +126,102 @@ def _expiry(as_of: datetime) -> datetime:
     return cal.session_close(cal.next_session(to_ist(as_of).date()))
 
 
-def _persist(session: Session, clock: Clock, art: Artefact, frame: pd.DataFrame,
-             s: dict[str, Any], a: dict[str, Any], event: EventView | None) -> Candidate:
+def _persist(
+    session: Session,
+    clock: Clock,
+    art: Artefact,
+    frame: pd.DataFrame,
+    s: dict[str, Any],
+    a: dict[str, Any],
+    event: EventView | None,
+) -> Candidate:
+    """Write one signal + meta-label, audit it, and hand it out as a Candidate."""
     row = frame.iloc[int(s["row"])]
-    direction = Direction.LONG if s["direction"] > 0 else Direction.SHORT
     now = clock.now()
     bullets = _bullets(s, row, art, event)
-    view = insert_signal(session, NewSignal(
-        symbol=str(row["symbol"]), exchange=str(row["exchange"] or "NSE"),
-        strategy=str(s["strategy"]), direction=str(direction), edge=float(s["edge_pct"]),
-        confidence=float(s["p_tp"]), horizon_days=art.barrier.horizon_days,
-        tp_probability=float(s["p_tp"]), sl_probability=float(s["p_sl"]),
-        regime_compatible=bool(a["regime_score"] >= 0.5), thesis_bullets=bullets,
-        model_version=art.version, generated_at=now, expires_at=max(_expiry(now), now +
-                                                                     timedelta(hours=1)),
-        feature_snapshot_id=int(row["id"]), event_id=event.id if event else None,
-    ), NewMetaLabel(
-        is_trustworthy=bool(a["is_trustworthy"]), quality_score=float(a["quality_score"]),
-        regime_score=float(a["regime_score"]), liquidity_score=float(a["liquidity_score"]),
-        crowding_score=float(a["crowding_score"]), timing_score=float(a["timing_score"]),
-        rationale=rationale(pd.Series(a), art.meta.threshold), model_version=art.version,
-        computed_at=now))
+    view = insert_signal(
+        session, _new_signal(s, a, row, art, bullets, now, event), _new_meta(a, art, now)
+    )
     evidence = _evidence(view, event)
     AuditLog(clock, service_name="signals").append(
-        session, "signal.generated",
-        {"symbol": view.symbol, "strategy": view.strategy, "direction": view.direction,
-         "edge_pct": view.edge, "tp_probability": view.tp_probability,
-         "quality_score": view.quality_score, "is_trustworthy": bool(a["is_trustworthy"]),
-         "threshold": art.meta.threshold, "thesis": bullets},
-        category=AuditCategory.SIGNAL, signal_id=view.id, event_id=view.event_id,
-        model_version=art.version, artifact_links=[e.url for e in evidence])
+        session,
+        "signal.generated",
+        {
+            "symbol": view.symbol,
+            "strategy": view.strategy,
+            "direction": view.direction,
+            "edge_pct": view.edge,
+            "tp_probability": view.tp_probability,
+            "quality_score": view.quality_score,
+            "is_trustworthy": bool(a["is_trustworthy"]),
+            "threshold": art.meta.threshold,
+            "thesis": bullets,
+        },
+        category=AuditCategory.SIGNAL,
+        signal_id=view.id,
+        event_id=view.event_id,
+        model_version=art.version,
+        artifact_links=[e.url for e in evidence],
+    )
     return _candidate(session, view, row, a, event, evidence)
 
 
-def _bullets(s: dict[str, Any], row: pd.Series, art: Artefact,
-             event: EventView | None) -> list[str]:
+def _new_signal(
+    s: dict[str, Any],
+    a: dict[str, Any],
+    row: pd.Series,
+    art: Artefact,
+    bullets: list[str],
+    now: datetime,
+    event: EventView | None,
+) -> NewSignal:
+    direction = Direction.LONG if s["direction"] > 0 else Direction.SHORT
+    return NewSignal(
+        symbol=str(row["symbol"]),
+        exchange=str(row["exchange"] or "NSE"),
+        strategy=str(s["strategy"]),
+        direction=str(direction),
+        edge=float(s["edge_pct"]),
+        confidence=float(s["p_tp"]),
+        horizon_days=art.barrier.horizon_days,
+        tp_probability=float(s["p_tp"]),
+        sl_probability=float(s["p_sl"]),
+        regime_compatible=bool(a["regime_score"] >= 0.5),
+        thesis_bullets=bullets,
+        model_version=art.version,
+        generated_at=now,
+        expires_at=max(_expiry(now), now + timedelta(hours=1)),
+        feature_snapshot_id=int(row["id"]),
+        event_id=event.id if event else None,
+    )
+
+
+def _new_meta(a: dict[str, Any], art: Artefact, now: datetime) -> NewMetaLabel:
+    return NewMetaLabel(
+        is_trustworthy=bool(a["is_trustworthy"]),
+        quality_score=float(a["quality_score"]),
+        regime_score=float(a["regime_score"]),
+        liquidity_score=float(a["liquidity_score"]),
+        crowding_score=float(a["crowding_score"]),
+        timing_score=float(a["timing_score"]),
+        rationale=rationale(pd.Series(a), art.meta.threshold),
+        model_version=art.version,
+        computed_at=now,
+    )
+
+
+def _bullets(
+    s: dict[str, Any], row: pd.Series, art: Artefact, event: EventView | None
+) -> list[str]:
     if s["strategy"] == Strategy.ML:
         return art.primary.drivers(row.to_frame().T)
     if event is not None and event.tag is not None:
-        return [f"{event.tag.event_type or event.event_type}: {event.title or ''}".strip(),
-                f"tag {event.tag.stance} (confidence {event.tag.confidence or 0:.2f}): "
-                f"{event.tag.rationale or ''}".strip(),
-                f"gap so far {float(row['gap_percent']):+.1f}%, ATR {row['atr_percent']:.1f}%"]
+        return [
+            f"{event.tag.event_type or event.event_type}: {event.title or ''}".strip(),
+            f"tag {event.tag.stance} (confidence {event.tag.confidence or 0:.2f}): "
+            f"{event.tag.rationale or ''}".strip(),
+            f"gap so far {float(row['gap_percent']):+.1f}%, ATR {row['atr_percent']:.1f}%",
+        ]
     return thesis(str(s["strategy"]), int(s["direction"]), {str(k): v for k, v in row.items()})
 
 
@@ -169,34 +235,55 @@ def _evidence(view: SignalView, event: EventView | None) -> tuple[EvidenceLink, 
             links.append(EvidenceLink("filing", event.artifact_url, event.title or ""))
     links.append(EvidenceLink("signal", f"/audit/signal/{view.id}", f"signal {view.id}"))
     if view.feature_snapshot_id is not None:
-        links.append(EvidenceLink("feature", f"/features/{view.feature_snapshot_id}",
-                                  f"features of {view.symbol}"))
+        links.append(
+            EvidenceLink(
+                "feature", f"/features/{view.feature_snapshot_id}", f"features of {view.symbol}"
+            )
+        )
     return tuple(links)
 
 
-def _candidate(session: Session, view: SignalView, row: pd.Series, a: dict[str, Any],
-               event: EventView | None, evidence: tuple[EvidenceLink, ...]) -> Candidate:
+def _candidate(
+    session: Session,
+    view: SignalView,
+    row: pd.Series,
+    a: dict[str, Any],
+    event: EventView | None,
+    evidence: tuple[EvidenceLink, ...],
+) -> Candidate:
     inst = get_instrument(session, view.symbol, view.exchange or "NSE")
     tag = event.tag if event else None
     return Candidate(
-        signal_id=view.id, symbol=view.symbol, exchange=view.exchange or "NSE",
-        direction=Direction(str(view.direction)), strategy=view.strategy or "",
-        edge_pct=float(view.edge or 0.0), tp_probability=float(view.tp_probability or 0.0),
+        signal_id=view.id,
+        symbol=view.symbol,
+        exchange=view.exchange or "NSE",
+        direction=Direction(str(view.direction)),
+        strategy=view.strategy or "",
+        edge_pct=float(view.edge or 0.0),
+        tp_probability=float(view.tp_probability or 0.0),
         sl_probability=float(view.sl_probability or 0.0),
-        quality_score=float(a["quality_score"]), is_trustworthy=bool(a["is_trustworthy"]),
-        horizon_days=int(view.horizon_days or 0), ref_price=Decimal(str(row["close"])),
-        atr=float(row["atr_14d"]), volatility_pct=float(row["realized_vol_20d"]),
-        adv_inr=float(row["adv_20d_inr"]), sector=inst.sector if inst else None,
+        quality_score=float(a["quality_score"]),
+        is_trustworthy=bool(a["is_trustworthy"]),
+        horizon_days=int(view.horizon_days or 0),
+        ref_price=Decimal(str(row["close"])),
+        atr=float(row["atr_14d"]),
+        volatility_pct=float(row["realized_vol_20d"]),
+        adv_inr=float(row["adv_20d_inr"]),
+        sector=inst.sector if inst else None,
         generated_at=view.generated_at or ensure_utc(row["timestamp"]),
         expires_at=view.expires_at or ensure_utc(row["timestamp"]),
         meta_label_id=view.meta.id if view.meta else None,
         regime_label=_text(row.get("regime_label")),
-        liquidity_regime=_text(row.get("liquidity_regime")), rsi_14=_num(row.get("rsi_14")),
-        event_id=view.event_id, event_type=(tag.event_type if tag else None),
+        liquidity_regime=_text(row.get("liquidity_regime")),
+        rsi_14=_num(row.get("rsi_14")),
+        event_id=view.event_id,
+        event_type=(tag.event_type if tag else None),
         stance=(tag.stance if tag else None),
         event_timestamp=event.event_timestamp if event else None,
-        feature_snapshot_id=view.feature_snapshot_id, thesis_bullets=view.thesis_bullets,
-        evidence=evidence, model_version=view.model_version or "",
+        feature_snapshot_id=view.feature_snapshot_id,
+        thesis_bullets=view.thesis_bullets,
+        evidence=evidence,
+        model_version=view.model_version or "",
     )
 
 

@@ -97,17 +97,8 @@ def triple_barrier(
     entry = prices.open[idx]
     tp_lvl, sl_lvl = entry + d * ktp * atr_a, entry - d * ksl * atr_a
     h = cfg.horizon_days
-    steps = np.arange(h, dtype=np.int64)
     last = np.minimum(idx + h - 1, prices.end_idx[idx])
-    win = np.minimum(idx[:, None] + steps[None, :], last[:, None])
-    valid = (idx[:, None] + steps[None, :]) <= last[:, None]
-    o, hi, lo = prices.open[win], prices.high[win], prices.low[win]
-    fav, adv = np.where(d[:, None] > 0, hi, lo), np.where(d[:, None] > 0, lo, hi)
-    gap = steps[None, :] > 0
-    sl_open = gap & (d[:, None] * (o - sl_lvl[:, None]) <= 0) & valid
-    tp_open = gap & (d[:, None] * (o - tp_lvl[:, None]) >= 0) & valid & ~sl_open
-    sl_bar = (d[:, None] * (adv - sl_lvl[:, None]) <= 0) & valid
-    tp_bar = (d[:, None] * (fav - tp_lvl[:, None]) >= 0) & valid
+    sl_open, tp_open, sl_bar, tp_bar = _touches(prices, idx, last, d, tp_lvl, sl_lvl, h)
     any_hit = sl_open | tp_open | sl_bar | tp_bar
     hit = any_hit.any(axis=1)
     first = np.where(hit, any_hit.argmax(axis=1), last - idx)
@@ -122,10 +113,39 @@ def triple_barrier(
     label = np.where(is_tp, TP, np.where(is_sl, SL, VERTICAL)).astype(np.int64)
     complete = hit | (idx + h - 1 <= prices.end_idx[idx])
     return BarrierLabels(
-        label=label, exit_idx=exit_idx, exit_price=exit_px, entry_price=entry,
-        ret=d * (exit_px - entry) / entry, holding_days=(first + 1).astype(np.int64),
-        complete=complete, gap_exit=hit & (is_sl_open | is_tp_open),
+        label=label,
+        exit_idx=exit_idx,
+        exit_price=exit_px,
+        entry_price=entry,
+        ret=d * (exit_px - entry) / entry,
+        holding_days=(first + 1).astype(np.int64),
+        complete=complete,
+        gap_exit=hit & (is_sl_open | is_tp_open),
     )
+
+
+def _touches(
+    prices: PriceArrays,
+    idx: IntArray,
+    last: IntArray,
+    d: FloatArray,
+    tp_lvl: FloatArray,
+    sl_lvl: FloatArray,
+    h: int,
+) -> tuple[npt.NDArray[np.bool_], ...]:
+    """N×H masks: stop / target gapped through at the open (after the entry bar), and stop /
+    target touched within the bar. Steps past `last` are masked out."""
+    steps = np.arange(h, dtype=np.int64)
+    win = np.minimum(idx[:, None] + steps[None, :], last[:, None])
+    valid = (idx[:, None] + steps[None, :]) <= last[:, None]
+    o, hi, lo = prices.open[win], prices.high[win], prices.low[win]
+    fav, adv = np.where(d[:, None] > 0, hi, lo), np.where(d[:, None] > 0, lo, hi)
+    gap = steps[None, :] > 0
+    sl_open = gap & (d[:, None] * (o - sl_lvl[:, None]) <= 0) & valid
+    tp_open = gap & (d[:, None] * (o - tp_lvl[:, None]) >= 0) & valid & ~sl_open
+    sl_bar = (d[:, None] * (adv - sl_lvl[:, None]) <= 0) & valid
+    tp_bar = (d[:, None] * (fav - tp_lvl[:, None]) >= 0) & valid
+    return sl_open, tp_open, sl_bar, tp_bar
 
 
 def _check_events(prices: PriceArrays, idx: IntArray, atr: FloatArray, d: FloatArray) -> None:
@@ -134,7 +154,8 @@ def _check_events(prices: PriceArrays, idx: IntArray, atr: FloatArray, d: FloatA
         raise ValidationError(f"entry index outside 0..{n - 1}", field="entry_idx")
     bad_atr = ~np.isfinite(atr) | (atr <= 0)
     if bad_atr.any():
-        raise ValidationError(f"ATR must be positive; event {int(bad_atr.argmax())} is not",
-                              field="atr")
+        raise ValidationError(
+            f"ATR must be positive; event {int(bad_atr.argmax())} is not", field="atr"
+        )
     if not np.isin(d, (-1.0, 1.0)).all():
         raise ValidationError("direction must be +1 (long) or -1 (short)", field="direction")

@@ -36,10 +36,20 @@ META_FEATURES: tuple[str, ...] = tuple(c for cols in META_GROUPS.values() for c 
 FACTORS = ("regime", "liquidity", "crowding", "timing")
 STRATEGY_CODES = {str(s): float(i) for i, s in enumerate(Strategy)}
 LGB_META: dict[str, Any] = {
-    "objective": "binary", "learning_rate": 0.03, "num_leaves": 15, "min_data_in_leaf": 50,
-    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
-    "verbose": -1, "num_threads": 1,
-    "force_col_wise": True, "max_bin": 63, "seed": 11, "deterministic": True,
+    "objective": "binary",
+    "learning_rate": 0.03,
+    "num_leaves": 15,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "num_threads": 1,
+    "force_col_wise": True,
+    "max_bin": 63,
+    "seed": 11,
+    "deterministic": True,
 }
 META_ROUNDS = 150
 NO_TRUST = 1.01  # above any probability: the meta-labeler trusts nothing
@@ -53,11 +63,15 @@ def meta_frame(f: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
     rows = signals["row"].to_numpy()
     base = f.iloc[rows].reset_index(drop=True)
     sig = signals.reset_index(drop=True)
-    out = pd.DataFrame({
-        "strategy_code": sig["strategy"].map(STRATEGY_CODES).astype("float64"),
-        "direction": sig["direction"].astype("float64"),
-        "p_tp": sig["p_tp"], "p_sl": sig["p_sl"], "edge_pct": sig["edge_pct"],
-    })
+    out = pd.DataFrame(
+        {
+            "strategy_code": sig["strategy"].map(STRATEGY_CODES).astype("float64"),
+            "direction": sig["direction"].astype("float64"),
+            "p_tp": sig["p_tp"],
+            "p_sl": sig["p_sl"],
+            "edge_pct": sig["edge_pct"],
+        }
+    )
     universe = f.groupby("session")["symbol"].transform("size").to_numpy()[rows]
     key = [base["session"], sig["strategy"], sig["direction"]]
     same = sig.groupby(key)["row"].transform("size").to_numpy()
@@ -68,8 +82,9 @@ def meta_frame(f: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
     return feature_matrix(out, META_FEATURES)
 
 
-def choose_threshold(prob: npt.ArrayLike, y: npt.ArrayLike, min_selected: int = 30,
-                     *, require_lift: bool = False) -> float:
+def choose_threshold(
+    prob: npt.ArrayLike, y: npt.ArrayLike, min_selected: int = 30, *, require_lift: bool = False
+) -> float:
     """Threshold with the best Wilson lower bound of precision (ties: the lower threshold);
     NO_TRUST when `require_lift` and that bound does not exceed the base rate."""
     p, t = np.asarray(prob, dtype=float), np.asarray(y, dtype=bool)
@@ -105,8 +120,9 @@ class MetaModel:
     def assess(self, x: pd.DataFrame, *, factors: bool = True) -> pd.DataFrame:
         """quality_score, is_trustworthy and (unless factors=False) the four factor scores."""
         q = self.proba(x)
-        out = pd.DataFrame({"quality_score": q, "is_trustworthy": q >= self.threshold},
-                           index=x.index)
+        out = pd.DataFrame(
+            {"quality_score": q, "is_trustworthy": q >= self.threshold}, index=x.index
+        )
         if not factors:
             return out
         contrib = np.asarray(self.booster.predict(x[list(self.features)], pred_contrib=True))
@@ -131,16 +147,24 @@ def rationale(row: pd.Series, threshold: float) -> str:
 
 
 def fit_meta(
-    x_train: pd.DataFrame, y_train: npt.ArrayLike, x_val: pd.DataFrame, y_val: npt.ArrayLike,
-    *, min_selected: int = 30, rounds: int = META_ROUNDS, require_lift: bool = True,
+    x_train: pd.DataFrame,
+    y_train: npt.ArrayLike,
+    x_val: pd.DataFrame,
+    y_val: npt.ArrayLike,
+    *,
+    min_selected: int = 30,
+    rounds: int = META_ROUNDS,
+    require_lift: bool = True,
 ) -> MetaModel:
     """Train on one block of signals, pick the threshold on the next (purged) block."""
     yt = np.asarray(y_train, dtype=float)
     if len(yt) < 50 or len(np.unique(yt)) < 2:
-        raise ValidationError(f"need at least 50 training signals of both outcomes, got {len(yt)}",
-                              field="signals")
-    booster = lgb.train(LGB_META, lgb.Dataset(x_train[list(META_FEATURES)], label=yt),
-                        num_boost_round=rounds)
+        raise ValidationError(
+            f"need at least 50 training signals of both outcomes, got {len(yt)}", field="signals"
+        )
+    booster = lgb.train(
+        LGB_META, lgb.Dataset(x_train[list(META_FEATURES)], label=yt), num_boost_round=rounds
+    )
     model = MetaModel(booster, threshold=0.5)
     yv = np.asarray(y_val, dtype=bool)
     if len(yv) == 0:
@@ -148,8 +172,11 @@ def fit_meta(
     pv = model.proba(x_val)
     model.threshold = choose_threshold(pv, yv, min_selected, require_lift=require_lift)
     sel = pv >= model.threshold
-    model.metrics = {"val_signals": len(yv), "val_base_rate": float(yv.mean()),
-                     "credible_lift": model.threshold < NO_TRUST,
-                     "val_selected": int(sel.sum()),
-                     "val_precision": float(yv[sel].mean()) if sel.any() else float("nan")}
+    model.metrics = {
+        "val_signals": len(yv),
+        "val_base_rate": float(yv.mean()),
+        "credible_lift": model.threshold < NO_TRUST,
+        "val_selected": int(sel.sum()),
+        "val_precision": float(yv[sel].mean()) if sel.any() else float("nan"),
+    }
     return model

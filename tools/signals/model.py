@@ -22,10 +22,21 @@ from tools.signals.dataset import PRIMARY_FEATURES, feature_matrix
 from tools.signals.labels import BarrierConfig
 
 LGB_PRIMARY: dict[str, Any] = {
-    "objective": "multiclass", "num_class": 3, "learning_rate": 0.05, "num_leaves": 15,
-    "min_data_in_leaf": 200, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
-    "lambda_l2": 1.0, "verbose": -1, "num_threads": 1,
-    "force_col_wise": True, "max_bin": 63, "seed": 7, "deterministic": True,
+    "objective": "multiclass",
+    "num_class": 3,
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 200,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "num_threads": 1,
+    "force_col_wise": True,
+    "max_bin": 63,
+    "seed": 7,
+    "deterministic": True,
 }
 PRIMARY_ROUNDS = 120
 
@@ -54,8 +65,9 @@ class PrimaryModel:
         atr_pct = pd.to_numeric(f["atr_percent"], errors="coerce").to_numpy(dtype=np.float64)
         p_sl, p_v, p_tp = _proba(self.long.booster, x)
         edge = _edge(p_tp, p_sl, p_v, atr_pct, self.cfg, self.long.vertical_mean_ret_pct)
-        out = pd.DataFrame({"p_tp": p_tp, "p_sl": p_sl, "edge_pct": edge, "direction": 1},
-                           index=f.index)
+        out = pd.DataFrame(
+            {"p_tp": p_tp, "p_sl": p_sl, "edge_pct": edge, "direction": 1}, index=f.index
+        )
         if self.short is not None:
             s_sl, s_v, s_tp = _proba(self.short.booster, x)
             s_edge = _edge(s_tp, s_sl, s_v, atr_pct, self.cfg, self.short.vertical_mean_ret_pct)
@@ -72,11 +84,13 @@ class PrimaryModel:
         x = feature_matrix(row, self.features)
         contrib = self.long.booster.predict(x, pred_contrib=True)
         width = len(self.features) + 1
-        tp_part = np.asarray(contrib)[0, 2 * width: 3 * width - 1]
+        tp_part = np.asarray(contrib)[0, 2 * width : 3 * width - 1]
         order = np.argsort(-np.abs(tp_part))[:top]
-        return [f"{self.features[i]} = {x.iloc[0, i]:.2f} "
-                f"{'raised' if tp_part[i] > 0 else 'lowered'} P(TP) ({tp_part[i]:+.2f} log-odds)"
-                for i in order]
+        return [
+            f"{self.features[i]} = {x.iloc[0, i]:.2f} "
+            f"{'raised' if tp_part[i] > 0 else 'lowered'} P(TP) ({tp_part[i]:+.2f} log-odds)"
+            for i in order
+        ]
 
 
 def _proba(booster: lgb.Booster, x: pd.DataFrame) -> tuple[npt.NDArray[Any], ...]:
@@ -84,8 +98,14 @@ def _proba(booster: lgb.Booster, x: pd.DataFrame) -> tuple[npt.NDArray[Any], ...
     return p[:, 0], p[:, 1], p[:, 2]
 
 
-def _edge(p_tp: npt.NDArray[Any], p_sl: npt.NDArray[Any], p_v: npt.NDArray[Any],
-          atr_pct: npt.NDArray[Any], cfg: BarrierConfig, vert_pct: float) -> npt.NDArray[Any]:
+def _edge(
+    p_tp: npt.NDArray[Any],
+    p_sl: npt.NDArray[Any],
+    p_v: npt.NDArray[Any],
+    atr_pct: npt.NDArray[Any],
+    cfg: BarrierConfig,
+    vert_pct: float,
+) -> npt.NDArray[Any]:
     return np.asarray(p_tp * cfg.k_tp * atr_pct - p_sl * cfg.k_sl * atr_pct + p_v * vert_pct)
 
 
@@ -95,8 +115,9 @@ def fit_side(x: pd.DataFrame, labels: pd.DataFrame, rounds: int = PRIMARY_ROUNDS
         raise ValidationError("feature and label rows differ", field="labels")
     ok = labels["complete"].to_numpy(dtype=bool)
     if ok.sum() < 100:
-        raise ValidationError(f"only {int(ok.sum())} complete labels to train on (need 100)",
-                              field="labels")
+        raise ValidationError(
+            f"only {int(ok.sum())} complete labels to train on (need 100)", field="labels"
+        )
     y = labels["label"].to_numpy()[ok] + 1
     ds = lgb.Dataset(x[ok], label=y, free_raw_data=True)
     booster = lgb.train(LGB_PRIMARY, ds, num_boost_round=rounds)
@@ -105,8 +126,11 @@ def fit_side(x: pd.DataFrame, labels: pd.DataFrame, rounds: int = PRIMARY_ROUNDS
 
 
 def fit_primary(
-    f: pd.DataFrame, long_labels: pd.DataFrame, cfg: BarrierConfig,
-    short_labels: pd.DataFrame | None = None, rounds: int = PRIMARY_ROUNDS,
+    f: pd.DataFrame,
+    long_labels: pd.DataFrame,
+    cfg: BarrierConfig,
+    short_labels: pd.DataFrame | None = None,
+    rounds: int = PRIMARY_ROUNDS,
 ) -> PrimaryModel:
     """Train the primary model on the rows of `f` that the label frames describe (same order)."""
     x = feature_matrix(f.iloc[long_labels["row"].to_numpy()], PRIMARY_FEATURES)
@@ -114,8 +138,9 @@ def fit_primary(
     short_side = None
     if short_labels is not None:
         xs = feature_matrix(f.iloc[short_labels["row"].to_numpy()], PRIMARY_FEATURES)
-        short_side = fit_side(xs.reset_index(drop=True), short_labels.reset_index(drop=True),
-                              rounds)
+        short_side = fit_side(
+            xs.reset_index(drop=True), short_labels.reset_index(drop=True), rounds
+        )
     return PrimaryModel(cfg=cfg, long=long_side, short=short_side)
 
 

@@ -44,8 +44,13 @@ def momentum(f: pd.DataFrame, p: RuleParams = RuleParams()) -> BoolArray:
     """LONG when the 20-day move is strong, the last week still rising and RSI not exhausted."""
     m20, m5, rsi = _col(f, "momentum_20d"), _col(f, "momentum_5d"), _col(f, "rsi_14")
     with np.errstate(invalid="ignore"):
-        return np.asarray((m20 >= p.mom_min_20d_pct) & (m5 > p.mom_min_5d_pct)
-                          & (rsi >= p.mom_rsi_min) & (rsi <= p.mom_rsi_max), dtype=bool)
+        return np.asarray(
+            (m20 >= p.mom_min_20d_pct)
+            & (m5 > p.mom_min_5d_pct)
+            & (rsi >= p.mom_rsi_min)
+            & (rsi <= p.mom_rsi_max),
+            dtype=bool,
+        )
 
 
 def mean_reversion(f: pd.DataFrame, p: RuleParams = RuleParams()) -> tuple[BoolArray, BoolArray]:
@@ -58,8 +63,9 @@ def mean_reversion(f: pd.DataFrame, p: RuleParams = RuleParams()) -> tuple[BoolA
     return np.asarray(long_, dtype=bool), np.asarray(short, dtype=bool)
 
 
-def event_direction(stance: str | None, confidence: float | None,
-                    p: RuleParams = RuleParams()) -> Direction | None:
+def event_direction(
+    stance: str | None, confidence: float | None, p: RuleParams = RuleParams()
+) -> Direction | None:
     """Direction an event tag supports, or None (neutral, unknown or low-confidence tags)."""
     if confidence is None or confidence < p.event_min_confidence:
         return None
@@ -70,8 +76,9 @@ def event_direction(stance: str | None, confidence: float | None,
     return None
 
 
-def event_driven_ok(direction: Direction, gap_pct: float | None,
-                    p: RuleParams = RuleParams()) -> bool:
+def event_driven_ok(
+    direction: Direction, gap_pct: float | None, p: RuleParams = RuleParams()
+) -> bool:
     """Refuse to chase: the move since the event (today's gap) must not already be too large."""
     if gap_pct is None or not np.isfinite(gap_pct):
         return True
@@ -84,8 +91,11 @@ def rule_signals(f: pd.DataFrame, p: RuleParams = RuleParams()) -> pd.DataFrame:
     parts = []
     mom = momentum(f, p)
     mr_long, mr_short = mean_reversion(f, p)
-    for strategy, mask, d in ((Strategy.MOMENTUM, mom, 1), (Strategy.MEAN_REVERSION, mr_long, 1),
-                              (Strategy.MEAN_REVERSION, mr_short, -1)):
+    for strategy, mask, d in (
+        (Strategy.MOMENTUM, mom, 1),
+        (Strategy.MEAN_REVERSION, mr_long, 1),
+        (Strategy.MEAN_REVERSION, mr_short, -1),
+    ):
         rows = np.flatnonzero(mask)
         parts.append(pd.DataFrame({"row": rows, "strategy": str(strategy), "direction": d}))
     return pd.concat(parts, ignore_index=True)
@@ -93,18 +103,23 @@ def rule_signals(f: pd.DataFrame, p: RuleParams = RuleParams()) -> pd.DataFrame:
 
 def thesis(strategy: str, direction: int, row: Mapping[str, Any]) -> list[str]:
     """Human bullets naming the feature values that made the rule fire."""
+
     def g(k: str) -> float:
         v = row.get(k)
         return float(v) if v is not None and pd.notna(v) else float("nan")
 
     side = "long" if direction > 0 else "short"
     if strategy == Strategy.MOMENTUM:
-        return [f"20-day momentum {g('momentum_20d'):+.1f}% with 5-day {g('momentum_5d'):+.1f}%",
-                f"RSI(14) {g('rsi_14'):.0f}: trending, not yet exhausted",
-                f"ATR {g('atr_percent'):.1f}% of price; regime {row.get('regime_label')}"]
+        return [
+            f"20-day momentum {g('momentum_20d'):+.1f}% with 5-day {g('momentum_5d'):+.1f}%",
+            f"RSI(14) {g('rsi_14'):.0f}: trending, not yet exhausted",
+            f"ATR {g('atr_percent'):.1f}% of price; regime {row.get('regime_label')}",
+        ]
     if strategy == Strategy.MEAN_REVERSION:
         state = "oversold" if direction > 0 else "overbought"
-        return [f"RSI(14) {g('rsi_14'):.0f}: {state}, {side} for a snap-back",
-                f"10-day move {g('momentum_10d'):+.1f}%",
-                f"ATR {g('atr_percent'):.1f}% of price; regime {row.get('regime_label')}"]
+        return [
+            f"RSI(14) {g('rsi_14'):.0f}: {state}, {side} for a snap-back",
+            f"10-day move {g('momentum_10d'):+.1f}%",
+            f"ATR {g('atr_percent'):.1f}% of price; regime {row.get('regime_label')}",
+        ]
     return [f"{strategy} {side}", f"ATR {g('atr_percent'):.1f}% of price"]

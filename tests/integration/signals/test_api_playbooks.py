@@ -19,15 +19,20 @@ from tools.accounts import access
 from tools.accounts.access import ensure_user
 
 PASSWORD = "pb-pass-for-tests"
-BODY = {"event_type": "BUYBACK", "stance": "BULLISH", "regime_match": {"volatility": ["LOW"]},
-        "priority_boost": 0.2, "tranche_plan": [{"percent": 50}, {"percent": 50,
-                                                                   "delay_minutes": 30}]}
+BODY = {
+    "event_type": "BUYBACK",
+    "stance": "BULLISH",
+    "regime_match": {"volatility": ["LOW"]},
+    "priority_boost": 0.2,
+    "tranche_plan": [{"percent": 50}, {"percent": 50, "delay_minutes": 30}],
+}
 
 
 @pytest.fixture
 def client(db, clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setattr(access, "_HASHER",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        access, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
     container = Container(Settings(database_url=db.url, data_dir=tmp_path / "var"), clock=clock)
     with transaction(container.sessions) as s:
         ensure_user(s, container.audit, clock, "trader", password=PASSWORD, role=Role.TRADER)
@@ -58,8 +63,11 @@ def test_playbook_crud_versioning_and_permissions(client: TestClient) -> None:
     assert r.json()["is_active"] is False
     assert client.get("/api/playbooks", params={"active_only": True}, auth=viewer).json() == []
     hist = client.get("/api/playbooks/bb/history", auth=viewer).json()
-    assert [h["action"] for h in hist] == ["playbook.created", "playbook.updated",
-                                           "playbook.disabled"]
+    assert [h["action"] for h in hist] == [
+        "playbook.created",
+        "playbook.updated",
+        "playbook.disabled",
+    ]
     assert hist[1]["user_id"] == "trader"
     assert client.get("/api/playbooks/nope", auth=viewer).status_code == 404
     assert client.post("/api/playbooks/nope/enable", auth=trader).status_code == 404

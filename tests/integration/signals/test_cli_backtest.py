@@ -37,9 +37,22 @@ def test_backtest_command_on_csv_directory(tmp_path: Path) -> None:
     bars, info = load_bars_dir(data)
     assert info["source_by_symbol"]["SYM00"] == "YFINANCE"
     assert bars.duplicated(["symbol", "ts"]).sum() == 0
-    result = CliRunner().invoke(app, [
-        "backtest", "--data", str(data), "--out", str(out), "--test-years", "1",
-        "--min-train-years", "3", "--min-rows", "300"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "backtest",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--test-years",
+            "1",
+            "--min-train-years",
+            "3",
+            "--min-rows",
+            "300",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "walk-forward finished in" in result.output
     summary = json.loads((out / "summary.json").read_text())
@@ -52,8 +65,10 @@ def test_backtest_command_explains_too_little_history(tmp_path: Path) -> None:
     data = tmp_path / "ohlcv"
     data.mkdir()
     _write_csvs(data)
-    result = CliRunner().invoke(app, ["backtest", "--data", str(data), "--out",
-                                      str(tmp_path / "r"), "--min-train-years", "3"])
+    result = CliRunner().invoke(
+        app,
+        ["backtest", "--data", str(data), "--out", str(tmp_path / "r"), "--min-train-years", "3"],
+    )
     assert result.exit_code == 2
     assert "primary training rows" in result.output
 

@@ -62,6 +62,7 @@ def test_artefact_round_trip_predicts_identically(trained: Trained) -> None:
     again = load_artefact(art.path)
     feats = build_features(trained.bars.tail(3000))
     from tools.signals.dataset import research_frame
+
     frame = research_frame(feats, trained.bars)
     a, b = art.primary.predict(frame), again.primary.predict(frame)
     np.testing.assert_allclose(a["p_tp"], b["p_tp"])
@@ -80,8 +81,11 @@ def test_generate_candidates_writes_signals_meta_and_audit(db, clock, trained: T
     with db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(SignalRow)) == len(cands)
         assert s.scalar(select(func.count()).select_from(MetaLabelRow)) == len(cands)
-        audits = s.scalar(select(func.count()).select_from(AuditLogRow).where(
-            AuditLogRow.action_category == AuditCategory.SIGNAL.value))
+        audits = s.scalar(
+            select(func.count())
+            .select_from(AuditLogRow)
+            .where(AuditLogRow.action_category == AuditCategory.SIGNAL.value)
+        )
         assert audits == len(cands)
         stored = get_signal(s, cands[0].signal_id)
         assert stored.meta is not None
@@ -113,9 +117,15 @@ def test_event_hot_path(db, clock, trained: Trained) -> None:
 
     with db.sessions.begin() as s:
         event_id, _ = insert_event(
-            s, source="NSE_FILING", title="SYM01 buyback", event_timestamp=as_of,
-            ingested_at=as_of, source_url="https://www.nseindia.com/x/sym01-buyback.pdf",
-            priority=Priority.HIGH, symbols=["SYM01"])
+            s,
+            source="NSE_FILING",
+            title="SYM01 buyback",
+            event_timestamp=as_of,
+            ingested_at=as_of,
+            source_url="https://www.nseindia.com/x/sym01-buyback.pdf",
+            priority=Priority.HIGH,
+            symbols=["SYM01"],
+        )
         save_tag(s, event_id, Tag(), tagged_at=as_of)
         AuditLog(clock).append(s, "test.setup", {}, category=AuditCategory.SYSTEM)
     with db.sessions.begin() as s:

@@ -40,8 +40,9 @@ def test_slippage_is_accounted_separately() -> None:
 def test_delivery_short_is_refused_but_intraday_short_works() -> None:
     with pytest.raises(ValidationError):
         FillModel().round_trip(10, 100.0, 90.0, direction=-1)
-    rt = FillModel(slippage_bps=0, product=Product.INTRADAY).round_trip(10, 100.0, 90.0,
-                                                                         direction=-1)
+    rt = FillModel(slippage_bps=0, product=Product.INTRADAY).round_trip(
+        10, 100.0, 90.0, direction=-1
+    )
     assert rt.gross_pnl_inr == Decimal("100.00")
 
 

@@ -35,8 +35,9 @@ def test_wilson_lower_penalises_small_support() -> None:
 def test_performance_by_hand() -> None:
     idx = pd.date_range("2020-01-01", periods=4, freq="D")
     eq = pd.Series([100.0, 110.0, 99.0, 121.0], index=idx)
-    m = performance(eq, traded_value_inr=200.0, invested=pd.Series([0.0, 50.0, 50.0, 0.0],
-                                                                    index=idx))
+    m = performance(
+        eq, traded_value_inr=200.0, invested=pd.Series([0.0, 50.0, 50.0, 0.0], index=idx)
+    )
     assert m.max_drawdown_pct == pytest.approx(10.0)
     rets = np.array([0.1, -0.1, 121 / 99 - 1])
     assert m.sharpe == pytest.approx(rets.mean() / rets.std(ddof=1) * math.sqrt(252))

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.slow
 
 def _run(shuffle: bool, require_lift: bool = True) -> Scorecard:
     bars = synthetic_bars(16, 1150, persistence=0.6, seed=1)
-    cfg = BacktestConfig(test_years=1, min_train_years=2, min_primary_rows=300,
-                         shuffle_labels=shuffle, min_selected=20, require_lift=require_lift)
+    cfg = BacktestConfig(
+        test_years=1,
+        min_train_years=2,
+        min_primary_rows=300,
+        shuffle_labels=shuffle,
+        min_selected=20,
+        require_lift=require_lift,
+    )
     return score(run_walk_forward(bars, cfg), cfg)
 
 

@@ -59,8 +59,15 @@ def test_gap_through_target_exits_at_open() -> None:
 
 
 def test_vertical_barrier_exits_at_close() -> None:
-    px = _px([(99, 100, 98, 99), (100, 101, 99, 100), (100, 102, 99, 101), (101, 103, 100, 102.5),
-              (102, 110, 90, 100)])
+    px = _px(
+        [
+            (99, 100, 98, 99),
+            (100, 101, 99, 100),
+            (100, 102, 99, 101),
+            (101, 103, 100, 102.5),
+            (102, 110, 90, 100),
+        ]
+    )
     out = triple_barrier(px, [1], [2.0], [1], CFG)
     # Horizon 3 sessions: bars 1,2,3; nothing touched; exit at bar 3 close 102.5.
     assert out.label[0] == VERTICAL

@@ -28,8 +28,14 @@ from tools.signals.rules import (
 
 
 def _feats(**cols: list[float]) -> pd.DataFrame:
-    base = {"momentum_5d": [1.0], "momentum_10d": [0.0], "momentum_20d": [8.0], "rsi_14": [60.0],
-            "atr_percent": [2.0], "regime_label": ["LOW_VOL"]}
+    base = {
+        "momentum_5d": [1.0],
+        "momentum_10d": [0.0],
+        "momentum_20d": [8.0],
+        "rsi_14": [60.0],
+        "atr_percent": [2.0],
+        "regime_label": ["LOW_VOL"],
+    }
     base.update(cols)
     return pd.DataFrame(base)
 
@@ -53,7 +59,9 @@ def test_rule_signals_and_thesis_name_the_drivers() -> None:
     f = pd.concat([_feats(), _feats(rsi_14=[25.0], momentum_10d=[-8.0])], ignore_index=True)
     sig = rule_signals(f)
     assert sorted(zip(sig["row"], sig["strategy"], strict=True)) == [
-        (0, "momentum"), (1, "mean_reversion")]
+        (0, "momentum"),
+        (1, "mean_reversion"),
+    ]
     bullets = thesis("momentum", 1, f.iloc[0].to_dict())
     assert "20-day momentum +8.0%" in bullets[0]
 
@@ -102,7 +110,8 @@ def test_meta_learns_and_reports_factor_scores() -> None:
     assert y[2000:][chosen].mean() > 0.85 > y[2000:].mean()
     assert {f"{f}_score" for f in FACTORS} <= set(out.columns)
     # regime_code drives the outcome, so the regime factor separates hits from misses.
-    assert out.loc[y[2000:] == 1, "regime_score"].mean() > out.loc[y[2000:] == 0,
-                                                                 "regime_score"].mean() + 0.2
-    assert "regime helps" in rationale(out.iloc[int(np.argmax(out["quality_score"]))],
-                                       m.threshold)
+    assert (
+        out.loc[y[2000:] == 1, "regime_score"].mean()
+        > out.loc[y[2000:] == 0, "regime_score"].mean() + 0.2
+    )
+    assert "regime helps" in rationale(out.iloc[int(np.argmax(out["quality_score"]))], m.threshold)
