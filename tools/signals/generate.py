@@ -54,21 +54,30 @@ def generate_candidates(
     """Score the universe (or `symbols`) at `as_of`; write and return every signal found.
 
     With `event_id`, only event-driven signals for the event's tagged tickers are produced.
+    The whole stored universe is always loaded: breadth, ranks and crowding are cross-sectional
+    and must be computed as in training, then the signals are restricted to `symbols`.
     """
     event = get_event(session, event_id) if event_id is not None else None
     if event is not None:
         symbols = list(event.tag.tickers) if event.tag else []
         if not symbols:
             return []
-    frame = live_frame(session, as_of, symbols)
+    frame = live_frame(session, as_of)
     if frame.empty:
         return []
     pred = artefact.primary.predict(frame).reset_index(drop=True)
-    sig = _event_signals(frame, event, artefact) if event else _bar_signals(frame, pred, artefact)
+    if event is not None:
+        sig = _event_signals(frame, event, artefact, {x.upper() for x in symbols or ()})
+    else:
+        sig = _bar_signals(frame, pred, artefact)
     if sig.empty:
         return []
     sig = _score(sig, pred)
-    assessed = artefact.meta.assess(meta_frame(frame, sig))
+    assessed = artefact.meta.assess(meta_frame(frame, sig))  # crowding counts every signal
+    if symbols is not None:
+        wanted = {x.upper() for x in symbols}
+        keep = frame["symbol"].iloc[sig["row"].to_numpy(dtype=int)].isin(wanted).to_numpy()
+        sig, assessed = sig[keep], assessed[keep]
     sig_recs = cast(list[dict[str, Any]], sig.to_dict("records"))
     meta_recs = cast(list[dict[str, Any]], assessed.to_dict("records"))
     return [
@@ -92,12 +101,17 @@ def _bar_signals(frame: pd.DataFrame, pred: pd.DataFrame, art: Artefact) -> pd.D
     return pd.concat([rules, ml], ignore_index=True)
 
 
-def _event_signals(frame: pd.DataFrame, event: EventView, art: Artefact) -> pd.DataFrame:
+def _event_signals(
+    frame: pd.DataFrame, event: EventView, art: Artefact, tickers: set[str]
+) -> pd.DataFrame:
+    """One event-driven signal per tagged ticker whose gap has not run too far already."""
     tag = event.tag
     direction = event_direction(tag.stance, tag.confidence, art.rules) if tag else None
     rows = []
     for i, rec in enumerate(frame[["symbol", "gap_percent"]].to_dict("records")):
-        if direction is not None and event_driven_ok(direction, rec["gap_percent"], art.rules):
+        if rec["symbol"] not in tickers or direction is None:
+            continue
+        if event_driven_ok(direction, rec["gap_percent"], art.rules):
             rows.append(
                 {
                     "row": i,

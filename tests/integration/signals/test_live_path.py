@@ -97,6 +97,12 @@ def test_generate_candidates_writes_signals_meta_and_audit(db, clock, trained: T
     assert any(e.url == f"/audit/signal/{c.signal_id}" for e in c.evidence)
     assert any(e.url == f"/features/{c.feature_snapshot_id}" for e in c.evidence)
     assert {x.strategy for x in cands} <= {str(s) for s in Strategy}
+    # Scoring a subset gives the same scores: context is computed over the whole universe.
+    pick = sorted({x.symbol for x in cands})[:2]
+    with db.sessions.begin() as s:
+        sub = generate_candidates(s, clock, art, as_of, symbols=pick)
+    full = {(x.symbol, x.strategy): x.quality_score for x in cands if x.symbol in pick}
+    assert {(x.symbol, x.strategy): x.quality_score for x in sub} == pytest.approx(full)
 
 
 def test_event_hot_path(db, clock, trained: Trained) -> None:
