@@ -19,6 +19,7 @@ ACTIONS = {
     "ca": "approve card",
     "cr": "reject card",
     "cd": "card details",
+    "cq": "reduce card quantity",
     "ta": "approve transfer",
     "tr": "reject transfer",
     "kk": "confirm kill",

@@ -24,8 +24,13 @@ def card_keyboard(secret: bytes, card: dict[str, Any]) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton("✅ Approve", callback_data=sign(secret, "ca", cid, h, exp)),
                 InlineKeyboardButton("❌ Reject", callback_data=sign(secret, "cr", cid, h, exp)),
+            ],
+            [
+                InlineKeyboardButton(
+                    "➖ Fewer shares", callback_data=sign(secret, "cq", cid, h, exp)
+                ),
                 InlineKeyboardButton("🔎 Details", callback_data=sign(secret, "cd", cid, h, exp)),
-            ]
+            ],
         ]
     )
 

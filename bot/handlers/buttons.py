@@ -17,6 +17,7 @@ from bot.keyboards import kill_hash
 from core.errors import AccessDenied, DeskError, NotFound
 
 PENDING_REJECT = "pending_reject"
+PENDING_REDUCE = "pending_reduce"
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -109,6 +110,34 @@ async def _reject_card(
     )
 
 
+async def _reduce_card(
+    update: Update,
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    p: Any,
+    token: ButtonToken,
+    current: str,
+) -> None:
+    qty = int(state(context).desk.card(p, token.object_id)["quantity"])
+    if qty < 2:
+        await query.answer("This card is for 1 share; approve or reject it.", show_alert=True)
+        return
+    msg = query.message
+    context.user_data[PENDING_REDUCE] = {  # type: ignore[index]
+        "card_id": token.object_id,
+        "hash": current,
+        "max": qty - 1,
+        "chat_id": msg.chat.id if msg else None,
+        "message_id": msg.message_id if msg else None,
+    }
+    await query.answer("Send the quantity.")
+    await reply(
+        update,
+        context,
+        f"How many shares for card #{token.object_id} (1 to {qty - 1})? Or /cancel.",
+    )
+
+
 async def _details(
     update: Update,
     query: CallbackQuery,
@@ -168,6 +197,7 @@ _ACTIONS = {
     "ca": _approve_card,
     "cr": _reject_card,
     "cd": _details,
+    "cq": _reduce_card,
     "ta": _transfer,
     "tr": _transfer,
     "kk": _kill,

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot import formatting as fmt
 from bot.access import authorise, state
-from bot.handlers.buttons import PENDING_REJECT
+from bot.handlers.buttons import PENDING_REDUCE, PENDING_REJECT
 from bot.handlers.common import reply
 from core.errors import DeskError
 
@@ -32,8 +32,9 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     p = await authorise(update, context)
     if p is None:
         return
-    if context.user_data is not None and context.user_data.pop(PENDING_REJECT, None):
-        await reply(update, context, "Rejection cancelled; the card is still pending.")
+    data = context.user_data if context.user_data is not None else {}
+    if data.pop(PENDING_REJECT, None) or data.pop(PENDING_REDUCE, None):
+        await reply(update, context, "Cancelled; the card is still pending.")
         return
     desk = state(context).desk
     if await desk.intake_pending(p) is not None:
@@ -55,9 +56,37 @@ async def _reject_with_reason(
     )
     if res.get("ok"):
         await reply(update, context, f"❌ Card #{card_id} rejected: {fmt.e(reason)}")
-        await _retire_buttons(context, p, pending, card_id, reason)
+        await _retire_buttons(context, p, pending, card_id, f"❌ <b>Rejected</b>: {fmt.e(reason)}")
     else:
         await reply(update, context, f"Nothing done: {fmt.e(res.get('message'))}")
+
+
+async def _reduce_to(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    p: object,
+    data: dict[str, object],
+    text: str,
+) -> None:
+    """Approve a pending 'fewer shares' request once a valid quantity arrives; else ask again."""
+    pending: dict[str, object] = data[PENDING_REDUCE]  # type: ignore[assignment]
+    top = int(pending["max"])  # type: ignore[call-overload]
+    raw = text.strip().replace(",", "")
+    if not raw.isdigit() or not 1 <= int(raw) <= top:
+        await reply(update, context, f"Send a whole number from 1 to {top}, or /cancel.")
+        return
+    data.pop(PENDING_REDUCE, None)
+    card_id, qty = int(pending["card_id"]), int(raw)  # type: ignore[call-overload]
+    res = await state(context).desk.decide_card(
+        p, card_id, "reduce", str(pending["hash"]), quantity=qty, via="telegram"
+    )
+    if not res.get("ok"):
+        await reply(update, context, f"Nothing done: {fmt.e(res.get('message'))}")
+        return
+    execution = res.get("execution") or {}
+    sent = "orders sent" if execution.get("ok") else f"not sent: {execution.get('message')}"
+    await reply(update, context, f"✅ Card #{card_id} approved for {qty}; {fmt.e(sent)}")
+    await _retire_buttons(context, p, pending, card_id, f"✅ <b>Approved for {qty}</b>")
 
 
 async def _retire_buttons(
@@ -65,13 +94,13 @@ async def _retire_buttons(
     p: object,
     pending: dict[str, object],
     card_id: int,
-    reason: str,
+    outcome: str,
 ) -> None:
-    """Edit the card message the Reject button was on, so its buttons cannot be pressed again."""
+    """Edit the card message a Reject / Fewer-shares button was on, so its buttons go away."""
     if not pending.get("chat_id") or not pending.get("message_id"):
         return
     card = state(context).desk.card(p, card_id)
-    text = fmt.card_message(card, "Card") + f"\n\n❌ <b>Rejected</b>: {fmt.e(reason)}"
+    text = fmt.card_message(card, "Card") + f"\n\n{outcome}"
     try:
         await context.bot.edit_message_text(
             fmt.clip(text),
@@ -93,9 +122,13 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(text) > MAX_TEXT:
         await reply(update, context, f"That message is too long (over {MAX_TEXT} characters).")
         return
-    pending = context.user_data.pop(PENDING_REJECT, None) if context.user_data is not None else None
+    data = context.user_data if context.user_data is not None else {}
+    pending = data.pop(PENDING_REJECT, None)
     if pending:
         await _reject_with_reason(update, context, p, pending, text)
+        return
+    if data.get(PENDING_REDUCE):
+        await _reduce_to(update, context, p, data, text)
         return
     desk = state(context).desk
     if await desk.intake_pending(p) is not None:

@@ -47,8 +47,8 @@ async def _card_message(rig, clock, account=0, **over):
     return card, call
 
 
-async def _tap(rig, call, index, user=OWNER_TG, data=None):
-    button = call.params["reply_markup"]["inline_keyboard"][0][index]
+async def _tap(rig, call, index, user=OWNER_TG, data=None, row=0):
+    button = call.params["reply_markup"]["inline_keyboard"][row][index]
     mark = rig.tg.mark()
     rig.tg.push_callback(user, data or button["callback_data"], message=call.result)
     return await rig.tg.await_call(lambda c: c.method == "answerCallbackQuery", after=mark)
@@ -224,3 +224,20 @@ async def test_transfer_proposal_approved_with_a_button(rig, clock):
     assert "Nothing done" in again.params["text"]
     with rig.desk.db.sessions() as s:
         assert balances(s, borrower).available == Decimal("10000")
+
+
+async def test_fewer_shares_button_approves_a_smaller_quantity(rig, clock):
+    card, call = await _card_message(rig, clock)
+    await _tap(rig, call, 0, row=1)
+    ask = await rig.tg.await_call(
+        lambda c: c.method == "sendMessage" and "How many shares" in c.params["text"]
+    )
+    assert f"1 to {card.quantity - 1}" in ask.params["text"]
+    assert "whole number" in (await rig.say(str(card.quantity))).params["text"]
+    done = await rig.say("5")
+    assert "approved for 5" in done.params["text"]
+    demo = rig.desk.facade.principal_for("demo")
+    assert rig.desk.facade.card(demo, card.id)["approved_quantity"] == 5
+    assert rig.desk.executed == [card.id]
+    details = await _tap(rig, call, 1, row=1)
+    assert details.params.get("text") is None  # details still answer (the card is unchanged)
