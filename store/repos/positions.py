@@ -8,10 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from store.models import PositionRow
+from store.models import FillRow, OrderRow, PositionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +75,30 @@ def add_position(session: Session, **fields: Any) -> PositionRow:
     return row
 
 
-def realized_since(session: Session, account_id: int | None, since: datetime) -> Decimal:
-    """Realised P&L (net of fees) of positions touched since `since` (closed or partly closed)."""
-    stmt = select(func.coalesce(func.sum(PositionRow.realized_pnl), 0)).where(
-        PositionRow.updated_at >= since)
+def realized_by_account(session: Session, since: datetime,
+                        account_id: int | None = None) -> dict[int, Decimal]:
+    """Realised P&L booked by fills since `since`, per account, net of those fills' fees.
+
+    Exit fills realise (price - position average) x quantity (sign-flipped for shorts); every
+    fill (entry or exit) costs its fees. Built from fills, so a position carried overnight
+    brings only what was realised today.
+    """
+    sign = case((PositionRow.direction == "SHORT", -1), else_=1)
+    gross = case((OrderRow.order_category == "ENTRY", 0),
+                 else_=(FillRow.price - PositionRow.average_entry_price) * FillRow.quantity * sign)
+    stmt = (select(OrderRow.account_id, func.sum(gross) - func.sum(FillRow.fees))
+            .select_from(FillRow)
+            .join(OrderRow, OrderRow.id == FillRow.order_id)
+            .join(PositionRow, PositionRow.trade_card_id == OrderRow.trade_card_id)
+            .where(FillRow.ts >= since).group_by(OrderRow.account_id))
     if account_id is not None:
-        stmt = stmt.where(PositionRow.account_id == account_id)
-    return Decimal(str(session.scalar(stmt) or 0))
+        stmt = stmt.where(OrderRow.account_id == account_id)
+    return {acc: Decimal(str(v or 0)).quantize(Decimal("0.01")) for acc, v in session.execute(stmt)}
+
+
+def realized_since(session: Session, account_id: int, since: datetime) -> Decimal:
+    """Realised P&L of one account since `since` (see realized_by_account)."""
+    return realized_by_account(session, since, account_id).get(account_id, Decimal("0.00"))
 
 
 def list_positions(

@@ -6,7 +6,7 @@ import asyncio
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, cast, func, insert, select
+from sqlalchemy import Float, cast, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock, to_ist
@@ -15,6 +15,7 @@ from core.ports import Notifier
 from store.audit import AuditLog
 from store.db import transaction
 from store.models import BarRow, KillSwitchRow, PositionRow, RiskSnapshotRow
+from store.repos import positions as positions_repo
 from store.repos import risk as repo
 from tools.broker.paper import QuoteSource
 from tools.risk import switches
@@ -81,9 +82,7 @@ class RiskMonitor:
     def _measure(self, s: Session, now: datetime) -> dict[int | None, ScopeMetrics]:
         start = session_start(now)
         holdings, prices = self._holdings(s, start)
-        realized = dict(s.execute(
-            select(PositionRow.account_id, func.sum(PositionRow.realized_pnl))
-            .where(PositionRow.updated_at >= start).group_by(PositionRow.account_id)).all())
+        realized = positions_repo.realized_by_account(s, start)
         equity = {a: float(v) for a, v in repo.equities(s).items()}
         sigmas = self._volatilities(s, {h.symbol for h in holdings}, to_ist(now).date())
         scopes = aggregate(holdings, prices, sigmas, equity,

@@ -6,14 +6,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.enums import SwitchType, ThresholdType
 from core.errors import RiskRefused
 from store.db import transaction
-from store.models import AuditLogRow, KillSwitchRow, OrderRow
+from store.models import AuditLogRow, FillRow, KillSwitchRow, OrderRow
+from store.repos.positions import realized_since
 from tools.risk import switches
 from tools.risk.monitor import RiskMonitor
+from tools.risk.pretrade import session_start
 
 from .conftest import Desk
 
@@ -111,3 +113,18 @@ async def test_vol_spike_from_india_vix(desk: Desk) -> None:
     assert all(r["kill_switches_active"] for r in rows)
     with transaction(desk.db.sessions) as s:
         assert switches.entries_paused(s, desk.account_id)
+
+
+async def test_realized_today_counts_only_todays_fills(desk: Desk) -> None:
+    card = desk.card()
+    await desk.manager.execute_card(card)
+    await desk.tick("INFY", 100)  # entry fills today (day 1)
+    await desk.tick("INFY", 94.5, seconds=86400)  # day 2: the stop fills at the gap price
+    with transaction(desk.db.sessions) as s:
+        day2 = realized_since(s, desk.account_id, session_start(desk.clock.now()))
+        exit_fees = s.scalar(select(func.max(FillRow.fees)).where(FillRow.side == "SELL"))
+        both = realized_since(s, desk.account_id, session_start(desk.clock.now())
+                              - timedelta(days=1))
+        entry_fees = s.scalar(select(FillRow.fees).where(FillRow.side == "BUY"))
+    assert day2 == Decimal("-550.00") - exit_fees  # 100 x (94.5 - 100), day-2 fees only
+    assert both == day2 - entry_fees
