@@ -69,6 +69,12 @@ def research_frame(features: pd.DataFrame, bars: pd.DataFrame | None = None) -> 
         f = f.merge(
             b.drop_duplicates(["symbol", "ts"], keep="last"), on=["symbol", "ts"], how="left"
         )
+        unmatched = float(f[need].isna().any(axis=1).mean()) if len(f) else 0.0
+        if unmatched > 0.05:
+            raise ValidationError(
+                f"{unmatched:.0%} of feature rows have no bar with the same symbol and ts",
+                field="bars",
+            )
     f = f.sort_values(["symbol", "ts"], kind="stable").reset_index(drop=True)
     return add_context(f)
 

@@ -115,3 +115,34 @@ def test_meta_learns_and_reports_factor_scores() -> None:
         > out.loc[y[2000:] == 0, "regime_score"].mean() + 0.2
     )
     assert "regime helps" in rationale(out.iloc[int(np.argmax(out["quality_score"]))], m.threshold)
+
+
+def test_research_frame_refuses_misaligned_bars() -> None:
+    from tools.signals.dataset import research_frame
+
+    ts = pd.date_range("2020-01-01", periods=5, freq="D", tz="UTC")
+    feats = pd.DataFrame(
+        {
+            "symbol": "A",
+            "ts": ts,
+            "momentum_5d": 1.0,
+            "momentum_10d": 1.0,
+            "momentum_20d": 1.0,
+            "atr_14d": 1.0,
+            "atr_percent": 1.0,
+            "rsi_14": 50.0,
+            "gap_percent": 0.0,
+            "realized_vol_20d": 20.0,
+            "adv_20d_inr": 1e9,
+            "close": 100.0,
+        }
+    )
+    bars = pd.DataFrame(
+        {"symbol": "A", "ts": ts + pd.Timedelta(hours=1), "open": 100.0, "high": 101.0, "low": 99.0}
+    )
+    with pytest.raises(ValidationError) as err:
+        research_frame(feats, bars)
+    assert err.value.field == "bars"
+    ok = research_frame(feats, bars.assign(ts=ts))
+    assert ok["open"].notna().all()
+    assert ok["breadth"].tolist() == [1.0] * 5
