@@ -18,6 +18,7 @@ class EventRow(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_url", "event_timestamp"),
         Index("ix_events_status_priority", "processing_status", "priority"),
+        Index("ix_events_source_url", "source_url", postgresql_using="hash"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str | None] = mapped_column(String(100))

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Float, Select, case, func, or_, select, text
+from sqlalchemy import Float, Select, case, func, select, text
 from sqlalchemy.orm import Session
 
 from core.clock import IST, ensure_utc
@@ -147,15 +147,14 @@ def insert_event(
 
 
 def _find_existing(session: Session, url: str | None, content_hash: str | None) -> int | None:
-    conds = []
-    if url:
-        conds.append(EventRow.source_url == url)
-    if content_hash:
-        conds.append(EventRow.content_hash == content_hash)
-    if not conds:
-        return None
-    stmt = select(EventRow.id).where(or_(*conds)).order_by(EventRow.id).limit(1)
-    return session.scalar(stmt)
+    # Two indexed lookups (ix_events_source_url, ix_events_content_hash); an OR would scan.
+    for column, value in ((EventRow.source_url, url), (EventRow.content_hash, content_hash)):
+        if value:
+            found = session.scalar(
+                select(EventRow.id).where(column == value).order_by(EventRow.id).limit(1))
+            if found is not None:
+                return found
+    return None
 
 
 def _clip(reason: str | None) -> str | None:
