@@ -27,6 +27,8 @@ from tools.accounts.service import list_accounts, set_status
 from tools.cards.service import list_cards
 from tools.risk.switches import manual_kill
 
+__all__ = ["DeskFacade", "Principal"]
+
 
 class DeskFacade(GraphFlows):
     """One per process. Call `await aclose()` when done (closes the checkpointer)."""

@@ -38,7 +38,9 @@ Sink = Callable[[dict[str, Any]], Awaitable[None]]
 
 def plain(obj: Any) -> Any:
     """Dataclass / view → JSON-safe plain data (what the facade hands to bot, CLI and graphs)."""
-    return to_jsonable(dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return to_jsonable(dataclasses.asdict(obj))
+    return to_jsonable(obj)
 
 
 class StorePorts:
@@ -269,7 +271,7 @@ class StorePorts:
         summary = (
             f"{p.kind} ₹{p.amount}: account {p.from_account_id or '-'} → {p.to_account_id or '-'}"
         )
-        return plain(
+        return plain(  # type: ignore[no-any-return]
             {
                 "kind": "transfer",
                 "object_id": p.id,

@@ -64,12 +64,14 @@ def build_spec(
     notes = [*assumptions, *_DEFAULT_NOTES]
     mandate["assumption_log"] = tuple({"assumption": a} for a in notes)
     try:
-        spec = AccountSpec(
-            name=merged.get("name", ""),
-            owner=owner,
-            account_type=_account_type(merged),
-            mandate=mandate,
-            funding=funding,
+        spec = AccountSpec.model_validate(
+            {
+                "name": merged.get("name", ""),
+                "owner": owner,
+                "account_type": _account_type(merged),
+                "mandate": mandate,
+                "funding": funding,
+            }
         )
     except PydanticValidationError as exc:
         err = exc.errors()[0]
