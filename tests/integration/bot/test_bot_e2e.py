@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.desk_facade import DeskFacade
+from bot.app import build_application
 from core.enums import CapitalTxnType
 from store.db import transaction
 from store.models import Account, AuditLogRow, OrderRow
 from tests.factories import make_card
-from tests.integration.bot.conftest import OWNER_TG, STRANGER_TG
+from tests.integration.bot.conftest import OWNER_TG, SECRET, STRANGER_TG
 from tools.broker.paper import PaperBroker
 from tools.execution.manager import OrderManager
 from tools.treasury.ledger import Ledger, balances
@@ -241,3 +243,33 @@ async def test_fewer_shares_button_approves_a_smaller_quantity(rig, clock):
     assert rig.desk.executed == [card.id]
     details = await _tap(rig, call, 1, row=1)
     assert details.params.get("text") is None  # details still answer (the card is unchanged)
+
+
+async def test_intake_resumes_after_a_bot_restart(rig, clock):
+    await rig.say("/newaccount")
+    await rig.say("Tomorrow acct")
+    await rig.app.updater.stop()
+    await rig.app.stop()
+    await rig.desk.facade.aclose()
+    clock.advance(hours=20)  # the next day, a new process
+    fresh = DeskFacade(
+        rig.desk.db.sessions, clock, rig.desk.facade.audit, database_url=rig.desk.db.url
+    )
+    app = build_application(
+        fresh,
+        rig.tg.token,
+        rig.tg.base_url,
+        secret=SECRET,
+        allowed={OWNER_TG: set(rig.desk.accounts)},
+    )
+    async with app:
+        await app.start()
+        await app.updater.start_polling(timeout=1, poll_interval=0)
+        again = await rig.say("/newaccount")
+        assert "Picking up where we left off" in again.params["text"]
+        assert "2/8" in again.params["text"]
+        await app.updater.stop()
+        await app.stop()
+    await fresh.aclose()
+    await rig.app.start()  # let the fixture stop what it started
+    await rig.app.updater.start_polling(timeout=1, poll_interval=0)
