@@ -96,6 +96,7 @@ async def _reject_card(
     current: str,
 ) -> None:
     msg = query.message
+    context.user_data.pop(PENDING_REDUCE, None)  # type: ignore[union-attr]
     context.user_data[PENDING_REJECT] = {  # type: ignore[index]
         "card_id": token.object_id,
         "hash": current,
@@ -123,6 +124,7 @@ async def _reduce_card(
         await query.answer("This card is for 1 share; approve or reject it.", show_alert=True)
         return
     msg = query.message
+    context.user_data.pop(PENDING_REJECT, None)  # type: ignore[union-attr]
     context.user_data[PENDING_REDUCE] = {  # type: ignore[index]
         "card_id": token.object_id,
         "hash": current,

@@ -1,4 +1,5 @@
-"""Own free text: the intake conversation (/newaccount), reject reasons, and /cancel."""
+"""Own free text: the intake conversation (/newaccount), reject reasons, fewer-shares quantities
+and /cancel."""
 
 from __future__ import annotations
 
