@@ -258,8 +258,11 @@ class OrderManager:
             row = s.get(OrderRow, order_id)
             if row is None or not is_live(row.status):
                 return
-            if broker_id is None:
+            if broker_id is None:  # never reached the broker (or lives inside its bracket)
                 self.transition(s, row, OrderStatus.CANCELLED, reason)
+                self.audit.append(s, "order.cancelled", order_payload(row),
+                                  category=AuditCategory.EXECUTION, order_id=row.id,
+                                  account_id=row.account_id, trade_card_id=row.trade_card_id)
                 return
         try:
             ack = await self.broker.cancel_order(broker_id)
