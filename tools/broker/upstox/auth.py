@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import httpx
 
 from core.clock import IST, Clock, ensure_utc, to_ist
-from core.errors import TokenExpired
+from core.errors import BrokerError, OrderRejected, TokenExpired
 from tools.broker.upstox.parse import raise_for_error
 from tools.broker.upstox.schemas import TokenResponse
 
@@ -58,7 +58,10 @@ async def exchange_code(
         resp = await c.post(TOKEN_PATH, data=form, headers={"Accept": "application/json"})
     body = resp.json() if resp.content else {}
     if resp.status_code >= 400:
-        raise_for_error(resp.status_code, body)
+        try:
+            raise_for_error(resp.status_code, body)
+        except OrderRejected as exc:  # not an order: a refused login (bad or reused code)
+            raise BrokerError(f"Upstox login failed: {exc}") from exc
     token = TokenResponse.model_validate(body)
     return UpstoxSession(token.access_token, token_expiry(clock.now()), token.user_id)
 
