@@ -61,6 +61,15 @@ class World:
         self.last: list[BrokerOrder | Fill] = []
         self.account = seed_account(self.db, self.clock)
         self.manager = self._manager()
+        self.max_limit = Decimal(0)
+        self.note_limit()
+
+    def note_limit(self) -> None:
+        """The limit moves with equity (it is a % of it); the bound is the largest it has been."""
+        with transaction(self.db.sessions) as s:
+            limit = daily_loss_limit(s, self.account)
+        assert limit is not None
+        self.max_limit = max(self.max_limit, limit)
 
     def _manager(self) -> OrderManager:
         return OrderManager(self.db.sessions, self.broker, self.clock, AuditLog(self.clock),
@@ -84,6 +93,7 @@ class World:
         else:  # a restart: a fresh manager that reconciles with the broker
             self.manager = self._manager()
             await self.manager.reconcile()
+        self.note_limit()
 
 
 def check_invariants(w: World) -> None:
@@ -108,8 +118,6 @@ def check_invariants(w: World) -> None:
             assert 0 <= pos.quantity <= (pos.initial_quantity or 0)
             if pos.quantity > 0:
                 assert pos.stop_loss is not None
-        limit = daily_loss_limit(s, w.account)
-        assert limit is not None
         realized = sum((p.realized_pnl or Decimal(0) for p in s.scalars(select(PositionRow))),
                        Decimal(0))
         unrealized = sum(((w.price - p.average_entry_price) * p.quantity
@@ -121,11 +129,11 @@ def check_invariants(w: World) -> None:
             stop = cards[order.trade_card_id].stop_loss
             if order.order_category != "ENTRY":
                 excess += max(Decimal(0), (stop - f.price) * f.quantity)  # gap-through
-        assert -(realized + unrealized) <= limit + excess
+        assert -(realized + unrealized) <= w.max_limit + excess
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(card_spec, min_size=2, max_size=4),
        events=st.lists(event, min_size=4, max_size=25))
