@@ -88,8 +88,11 @@ def new_exit(mgr: OrderManager, s: Session, card_id: int, category: OrderCategor
                       trade_card_id=card_id, order_id=row.id)
     return row
 
+
 async def close_position(mgr: OrderManager, card_id: int, reason: str) -> int | None:
-    """Exit the whole open quantity at market: cancel the bracket legs, then send a CLOSE."""
+    """Exit the whole open quantity at market. The CLOSE row is written first (so nothing
+    re-arms a stop while the bracket legs are being cancelled), then the legs are cancelled, and
+    the close is sized to what is still open (a leg may have filled meanwhile) and sent."""
     with transaction(mgr.sessions) as s:
         pos = positions_repo.for_card(s, card_id)
         if pos is None or pos.closed_at is not None or pos.quantity == 0:
@@ -98,16 +101,22 @@ async def close_position(mgr: OrderManager, card_id: int, reason: str) -> int | 
         if any(o.order_category == OrderCategory.EXIT for o in live):
             return None
         legs = [o.id for o in live if o.order_category in EXIT_CATEGORIES]
-        qty = pos.quantity
-    for oid in legs:
-        await mgr.cancel(oid, reason)
-    with transaction(mgr.sessions) as s:
-        row = new_exit(mgr, s, card_id, OrderCategory.EXIT, qty, ZERO)
+        row = new_exit(mgr, s, card_id, OrderCategory.EXIT, pos.quantity, ZERO)
         row.trigger_price, row.status_message = None, reason
         mgr.audit.append(s, "execution.close", {"card_id": card_id, "reason": reason,
-                                                 "quantity": qty},
-                          category=AuditCategory.EXECUTION, order_id=row.id,
-                          account_id=row.account_id, trade_card_id=card_id)
+                                                 "quantity": pos.quantity},
+                         category=AuditCategory.EXECUTION, order_id=row.id,
+                         account_id=row.account_id, trade_card_id=card_id)
         oid = row.id
+    for leg in legs:
+        await mgr.cancel(leg, reason)
+    with transaction(mgr.sessions) as s:
+        pos = positions_repo.for_card(s, card_id)
+        close = s.get(OrderRow, oid)
+        assert close is not None  # noqa: S101
+        if pos is None or pos.closed_at is not None or pos.quantity == 0:
+            mgr.transition(s, close, OrderStatus.CANCELLED, "position already flat")
+            return None
+        close.quantity = pos.quantity
     await mgr.submit(oid)
     return oid

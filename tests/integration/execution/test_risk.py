@@ -75,6 +75,8 @@ async def test_manual_kill_flatten_and_reset(desk: Desk) -> None:
     with transaction(desk.db.sessions) as s:
         exits = s.scalars(select(OrderRow).where(OrderRow.order_category == "EXIT")).all()
         assert [o.status for o in exits] == ["FILLED"]
+        stops = s.scalars(select(OrderRow).where(OrderRow.order_category == "STOP_LOSS")).all()
+        assert [o.status for o in stops] == ["CANCELLED"]  # no stop re-armed while closing
         switches.reset(s, desk.audit, sw_id, "alice")
         assert not switches.entries_paused(s, desk.account_id)
         actions = [a.action_type for a in s.scalars(select(AuditLogRow))]
