@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import to_ist
 from core.domain import Quote
-from core.enums import AuditCategory, Direction, OrderCategory, Product
+from core.enums import AuditCategory, Direction, OrderCategory, OrderStatus, Product
 from core.ids import client_order_id
 from core.money import to_decimal
 from store.db import transaction
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tools.execution.manager import OrderManager
 
 MIS_BUFFER = timedelta(minutes=5)
+UNCONFIRMED_AFTER_S = 60.0  # longer than every client retry of one send
 APPROVE_EVERYTHING = "every_trade"
 
 
@@ -86,6 +87,8 @@ def _evaluate(mgr: OrderManager, s: Session, pos: PositionRow, price: Decimal, n
     out: list[Action] = []
     if stop_order is None and pos.stop_loss is not None:
         out.append(Action("PROTECT", card_id, "position without a live stop"))
+    elif stop_order is not None and _unconfirmed(stop_order, now):
+        out.append(Action("RECONCILE", card_id, "stop sent but never confirmed by the broker"))
     forced = _forced_exit(mgr, s, pos, card, now)
     if forced is not None:
         return [*out, forced]
@@ -95,6 +98,15 @@ def _evaluate(mgr: OrderManager, s: Session, pos: PositionRow, price: Decimal, n
     if not any(o.bracket_id for o in orders):  # tranches would outgrow a broker-side bracket
         out += _tranches(s, pos, card, price)
     return out
+
+
+def _unconfirmed(order: OrderRow, now: datetime) -> bool:
+    """A stop claimed for sending whose broker id never came back (the send failed after all
+    retries, or its answer was lost): reconcile decides whether it exists at the broker."""
+    if order.status != OrderStatus.SUBMITTED or order.broker_order_id or order.bracket_id:
+        return False
+    since = order.updated_at or now
+    return (now - since).total_seconds() >= UNCONFIRMED_AFTER_S
 
 
 def _stop_escalation(mgr: OrderManager, pos: PositionRow, stop_order: OrderRow | None,
@@ -192,10 +204,21 @@ async def _carry_out(mgr: OrderManager, action: Action) -> None:
         await mgr.notify(f"Closing card {action.card_id}: {action.reason}")
     elif action.kind == "PROTECT":
         await mgr.protect(action.card_id)
+    elif action.kind == "RECONCILE":
+        await _reconcile_at_most_every_minute(mgr)
     elif action.kind == "TRAIL":
         await _apply_trail(mgr, action)
     elif action.kind == "PARTIAL":
         await _partial_exit(mgr, action)
+
+
+async def _reconcile_at_most_every_minute(mgr: OrderManager) -> None:
+    last = mgr.intraday_state.get("last_reconcile")
+    now = mgr.clock.now()
+    if last is not None and (now - last).total_seconds() < UNCONFIRMED_AFTER_S:
+        return
+    mgr.intraday_state["last_reconcile"] = now
+    await mgr.reconcile()
 
 
 async def _propose(mgr: OrderManager, action: Action) -> None:

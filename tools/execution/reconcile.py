@@ -70,8 +70,8 @@ async def _sync_orders(mgr: OrderManager, by_client: dict[str | None, BrokerOrde
                        report: dict[str, Any]) -> None:
     with transaction(mgr.sessions) as s:
         local = [(o.id, o.client_order_id, o.broker_order_id, o.status, o.order_category,
-                  o.bracket_id) for o in orders_repo.live_orders(s)]
-    for oid, cid, bid, status, category, bracket in local:
+                  o.bracket_id, o.trade_card_id) for o in orders_repo.live_orders(s)]
+    for oid, cid, bid, status, category, bracket, card_id in local:
         remote = by_id.get(bid) if bid else by_client.get(cid)
         if remote is None and bracket and bracket in live_brackets:
             continue  # a leg still waiting inside a working broker-side bracket
@@ -87,6 +87,7 @@ async def _sync_orders(mgr: OrderManager, by_client: dict[str | None, BrokerOrde
         else:
             _expire(mgr, oid, "unknown at the broker (expired or removed)")
             report["orders_expired"].append(oid)
+            await _restore_card(mgr, card_id, report)  # before a sibling's update re-arms it
 
 
 def _expire(mgr: OrderManager, order_id: int, reason: str) -> None:
@@ -126,15 +127,19 @@ async def _restore_stops(mgr: OrderManager, report: dict[str, Any]) -> None:
         cards = [p.trade_card_id for p in positions_repo.open_positions(s)
                  if p.trade_card_id is not None and p.quantity > 0]
     for card_id in cards:
-        created = await mgr.protect(card_id)
-        if not created:
-            continue
-        with transaction(mgr.sessions) as s:
-            mgr.audit.append(s, "reconcile.stop_restored", {"card_id": card_id,
-                                                            "order_ids": created},
-                             category=AuditCategory.EXECUTION, trade_card_id=card_id)
-        report["protection_placed"].append(card_id)
-        await mgr.notify(f"Reconciliation placed the missing stop/target of card {card_id}")
+        await _restore_card(mgr, card_id, report)
+
+
+async def _restore_card(mgr: OrderManager, card_id: int, report: dict[str, Any]) -> None:
+    created = await mgr.protect(card_id)
+    if not created:
+        return
+    with transaction(mgr.sessions) as s:
+        mgr.audit.append(s, "reconcile.stop_restored", {"card_id": card_id,
+                                                        "order_ids": created},
+                         category=AuditCategory.EXECUTION, trade_card_id=card_id)
+    report["protection_placed"].append(card_id)
+    await mgr.notify(f"Reconciliation placed the missing stop/target of card {card_id}")
 
 
 async def _compare_positions(mgr: OrderManager, report: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.clock import IST
 from core.domain import OrderRequest
 from core.enums import OrderStatus, OrderType, Product, Side
-from core.errors import TokenExpired
+from core.errors import TemporaryBrokerError, TokenExpired
 from store.db import transaction
 from store.models import AuditLogRow, Mandate, OrderRow
 from tools.risk.switches import entries_paused
@@ -120,3 +120,26 @@ async def test_expired_broker_session_pauses_entries(desk: Desk) -> None:
         assert entry.status == "REJECTED"
         assert entries_paused(s, desk.account_id)
     assert any("Log in again" in t for t in desk.notes.texts)
+
+
+async def test_stop_send_lost_after_retries_is_settled_by_reconcile(desk: Desk) -> None:
+    real_place = desk.broker.place_order
+
+    async def flaky(request: OrderRequest) -> object:
+        if request.order_type == OrderType.SL_M:
+            raise TemporaryBrokerError("503 after every retry")
+        return await real_place(request)
+
+    desk.broker.place_order = flaky  # type: ignore[method-assign]
+    card = desk.card()
+    await desk.manager.execute_card(card)
+    await desk.tick("INFY", 100)  # entry fills; the stop's send fails for good
+    stop = next(o for o in orders(desk, card) if o.order_category == "STOP_LOSS")
+    assert (stop.status, stop.broker_order_id) == ("SUBMITTED", None)
+    desk.broker.place_order = real_place  # type: ignore[method-assign]
+    await desk.tick("INFY", 100.5, seconds=30)
+    assert not any(o.order_type == OrderType.SL_M for o in await desk.broker.orders())
+    await desk.tick("INFY", 100.5, seconds=31)  # unconfirmed for a minute: reconcile runs
+    stops = [o for o in await desk.broker.orders() if o.order_type == OrderType.SL_M]
+    assert [(o.status, o.quantity) for o in stops] == [(OrderStatus.TRIGGER_PENDING, 100)]
+    assert "reconcile.stop_restored" in actions(desk)
