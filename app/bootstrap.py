@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,14 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.clock import IST, Clock, LiveClock, ReplayClock
+from core.clock import IST, Clock, LiveClock, ReplayClock, to_ist
 from core.settings import Settings
 from store.audit import AuditLog
 from store.db import make_engine, session_factory, transaction, upgrade
 
 log = logging.getLogger("desk")
+HISTORY_DAYS = 500  # simulated sessions of daily history before the first live session
+LIVE_DAYS = 250  # simulated sessions the live feed can play
 
 
 class Container:
@@ -28,6 +31,9 @@ class Container:
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None) -> None:
         self.settings = settings or Settings()
         self._clock = clock
+        # False in short-lived client processes (the CLI): they record decisions and leave the
+        # orders to the running desk, which owns the broker session.
+        self.executes_orders = True
 
     # --- time and store -------------------------------------------------------------------
     @cached_property
@@ -69,7 +75,166 @@ class Container:
 
     @property
     def simulated(self) -> bool:
+        """True when the market is not live (simulated or replayed): every view says so."""
         return self.settings.market != "upstox"
+
+    @property
+    def simulated_data(self) -> bool:
+        """True when prices themselves are synthetic (not a replay of real bars)."""
+        return self.settings.market == "simulated"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    # --- market and execution -------------------------------------------------------------
+    @cached_property
+    def simulator(self) -> Any:
+        """The seeded simulator: HISTORY_DAYS past sessions, then the live days after them."""
+        from tools.market.instruments import default_universe
+        from tools.market.simulator import MarketSimulator, start_for_history
+
+        today = to_ist(self.clock.now()).date()
+        first = start_for_history(HISTORY_DAYS, today)
+        return MarketSimulator(self.settings.sim_seed, default_universe(), first)
+
+    @cached_property
+    def market(self) -> Any:
+        """Bars and quotes: the simulated market, a replay of stored bars, or (live) None.
+
+        Live Upstox quotes arrive over the broker's WebSocket (see tools/broker/upstox/ws.py);
+        until that stream is connected the desk has no quote source and manages no intraday stops.
+        """
+        from tools.market.feed import ReplayFeed, SimulatedFeed
+
+        if self.settings.market == "simulated":
+            return SimulatedFeed(self.simulator, self.clock, horizon_days=HISTORY_DAYS + LIVE_DAYS)
+        if self.settings.market == "replay":
+            return ReplayFeed.from_store(self.sessions, self.clock)
+        return None
+
+    def tick_for(self, symbol: str) -> Decimal | None:
+        from store.repos.market import get_instrument
+
+        with self.sessions() as s:
+            inst = get_instrument(s, symbol)
+        return inst.tick_size if inst else None
+
+    @cached_property
+    def broker(self) -> Any:
+        if self.settings.broker == "paper":
+            from tools.broker.paper import PaperBroker
+
+            return PaperBroker(self.clock, self.market,
+                               mis_squareoff_ist=self.settings.mis_squareoff_ist,
+                               tick_for=self.tick_for)
+        from tools.broker.upstox.auth import TokenStore
+        from tools.broker.upstox.http import UpstoxBroker
+
+        store = TokenStore(self.data_dir / "upstox-token.json", self.clock)
+        configured = self.settings.upstox_access_token
+
+        def token() -> str:
+            if configured is not None:
+                return configured.get_secret_value()
+            return store.current()
+
+        return UpstoxBroker(token, self.clock, base_url=self.settings.upstox_base_url,
+                            hft_url=self.settings.upstox_hft_url)
+
+    @cached_property
+    def notifier(self) -> Any:
+        """Hands notices to Telegram once the bot runs; drops them (never raises) until then."""
+        from bot.notify import RelayNotifier
+
+        return RelayNotifier()
+
+    @cached_property
+    def order_manager(self) -> Any:
+        from tools.execution.manager import OrderManager
+
+        return OrderManager(self.sessions, self.broker, self.clock, self.audit, self.market,
+                            notifier=self.notifier)
+
+    @cached_property
+    def risk_monitor(self) -> Any:
+        from tools.risk.monitor import RiskMonitor
+
+        return RiskMonitor(self.sessions, self.clock, self.audit, self.market,
+                           notifier=self.notifier)
+
+    # --- research, judge, cards -------------------------------------------------------------
+    @cached_property
+    def llm(self) -> Any:
+        """ChatOpenAI on any OpenAI-compatible endpoint, or None (offline twins everywhere)."""
+        if not self.settings.llm_configured:
+            return None
+        from langchain_openai import ChatOpenAI
+
+        key = self.settings.llm_api_key.get_secret_value() if self.settings.llm_api_key else "none"
+        return ChatOpenAI(base_url=self.settings.llm_base_url, api_key=key,
+                          model=self.settings.llm_model, timeout=self.settings.llm_timeout_s,
+                          max_retries=0)
+
+    @cached_property
+    def judge(self) -> Any:
+        from agents.judge.judge import JudgeAgent
+
+        return JudgeAgent(self.llm)
+
+    @cached_property
+    def allocator(self) -> Any:
+        """The card maker: filters → rank → size → guardrails → judge → PENDING card."""
+        from tools.alloc.cardmaker import CardMaker
+
+        return CardMaker(self.clock, self.audit, self.judge,
+                         ttl_minutes=self.settings.card_ttl_minutes)
+
+    @cached_property
+    def embedder(self) -> Any:
+        from tools.nlp.embedder import HashingEmbedder, MiniLMEmbedder
+
+        try:
+            return MiniLMEmbedder(num_threads=1)
+        except ImportError:
+            log.warning("torch/sentence-transformers missing: hashing embedder (no semantics)")
+            return HashingEmbedder()
+
+    @cached_property
+    def tagger(self) -> Any:
+        from store.repos.market import list_instruments
+        from tools.market.instruments import default_universe
+        from tools.nlp.llm_tagger import LLMTagger
+        from tools.nlp.tagger import OfflineTagger
+
+        with self.sessions() as s:
+            instruments = list_instruments(s) or default_universe()
+        offline = OfflineTagger(instruments, self.embedder)
+        return LLMTagger(self.llm, offline) if self.llm is not None else offline
+
+    @cached_property
+    def ingest(self) -> Any:
+        from tools.ingest.http import FeedHttp
+        from tools.ingest.pipeline import IngestPipeline
+        from tools.ingest.sources import default_feeds
+
+        feeds: list[Any] = []
+        if not self.simulated_data:  # a simulated desk reads no real news
+            newsapi = self.settings.newsapi_key
+            feeds = default_feeds(FeedHttp(), self.clock,
+                                  [u for u in self.settings.rss_urls.split(",") if u.strip()],
+                                  newsapi.get_secret_value() if newsapi else None)
+        return IngestPipeline(self.sessions, self.clock, self.audit, self.tagger, self.embedder,
+                              feeds)
+
+    @cached_property
+    def facade(self) -> Any:
+        """The one service facade the web, the bot and the CLI share in this process."""
+        from app.desk_facade import DeskFacade
+
+        facade = DeskFacade.from_container(self)
+        facade.judge = self.judge
+        return facade
 
     # --- offline default seed ---------------------------------------------------------------
     def seed_demo(self) -> str | None:

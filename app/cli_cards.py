@@ -25,6 +25,9 @@ def _with_desk(fn: Callable[[DeskFacade, Principal], Awaitable[T]], user: str) -
     async def run() -> T:
         container = Container()
         container.migrate()
+        # The running desk owns the broker session (the paper broker lives in its memory): a CLI
+        # decision is recorded here and the desk's execute_approved job sends the orders.
+        container.executes_orders = False
         facade = DeskFacade.from_container(container)
         try:
             return await fn(facade, facade.principal_for(user))

@@ -190,12 +190,18 @@ def up(
     import asyncio
     import logging
 
-    from app.runtime import DeskRuntime
+    from app.market_setup import prepare_market
+    from app.runtime import build_runtime
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("apscheduler", "httpx", "sentence_transformers", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     c = container()
     password = c.seed_demo()
-    runtime = DeskRuntime(c, host or c.settings.web_host, port or c.settings.web_port)
+    with console.status("preparing the market (history, features, signal model)"):
+        report = prepare_market(c)
+    console.print(f"market ready: {report}")
+    runtime = build_runtime(c, host or c.settings.web_host, port or c.settings.web_port)
     console.print(f"desk up: {c.describe()}")
     console.print(f"open http://{runtime.host}:{runtime.port}  (user demo"
                   + (f", password {password})" if password else

@@ -38,6 +38,8 @@ class DeskFacade(GraphFlows):
         """Wire from app.bootstrap.Container; execution is resolved lazily at first use."""
 
         async def execute(card_id: int) -> Any:
+            if not getattr(container, "executes_orders", True):
+                raise ConfigError("approved: the running desk (`desk up`) sends the orders")
             manager = getattr(container, "order_manager", None)
             if manager is None:
                 raise ConfigError("execution (order manager) is not configured in this process")

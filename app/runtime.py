@@ -8,12 +8,14 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.bootstrap import Container
 from app.web.app import create_app
+from core.errors import DeskError
 from store.db import transaction
 from tools.cards.approval import ApprovalService
 
@@ -30,6 +32,7 @@ class DeskRuntime:
         self.scheduler = AsyncIOScheduler(timezone="Asia/Kolkata")
         self._stop = asyncio.Event()
         self.loops: dict[str, Loop] = {}
+        self.worker: Any = None
 
     def add_loop(self, name: str, loop: Loop) -> None:
         """Register a long-running coroutine (market feed, risk monitor, bot …)."""
@@ -63,6 +66,7 @@ class DeskRuntime:
         self._schedule_core_jobs()
         self.scheduler.start()
         tasks = [asyncio.create_task(self._serve_web(), name="web")]
+        await self._started()
         tasks += [asyncio.create_task(self._guard(name, fn), name=name)
                   for name, fn in self.loops.items()]
         try:
@@ -81,6 +85,95 @@ class DeskRuntime:
         except Exception:
             log.exception("%s stopped with an error; stopping the desk", name)
             self._stop.set()
+        else:
+            log.info("%s finished", name)
+
+    async def _started(self) -> None:
+        """Reconcile with the broker before anything new is placed (adopt fills, re-arm stops)."""
+        manager = getattr(self.container, "order_manager", None)
+        if manager is not None:
+            report = await manager.reconcile()
+            log.info("start-up reconciliation: %s", report)
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def build_runtime(container: Container, host: str, port: int) -> DeskRuntime:
+    """Wire every loop and job of the desk for this container's configuration."""
+    from app.desk_bot import push_daily_summary, telegram_loop
+    from app.hotpath import DeskWorker
+    from app.jobs_reports import register_report_jobs
+
+    c = container
+    rt = DeskRuntime(c, host, port)
+    worker = DeskWorker(c)
+    rt.worker = worker
+    jobs = _Jobs(c)
+
+    async def first_scan() -> None:
+        await asyncio.to_thread(jobs.treasury)  # credit SIPs / release tranches due by today
+        await asyncio.to_thread(worker.scan)
+
+    rt.add_loop("first-scan", first_scan)
+    if c.market is not None:
+        rt.add_loop("market", worker.market_loop)
+        rt.add_loop("headlines", worker.headline_loop)
+    rt.add_loop("feeds", worker.feed_loop)
+    rt.add_loop("broker", worker.broker_loop)
+    rt.add_loop("risk", lambda: c.risk_monitor.run(c.settings.risk_tick_seconds))
+    bot = telegram_loop(c)
+    if bot is not None:
+        rt.add_loop("telegram", bot)
+    rt.scheduler.add_job(c.facade.sweep_pending, "interval", seconds=3, id="sweep_pending",
+                         max_instances=1, coalesce=True)
+    rt.scheduler.add_job(jobs.execute_approved, "interval", seconds=2, id="execute_approved",
+                         max_instances=1, coalesce=True)
+    rt.scheduler.add_job(c.order_manager.reconcile, "interval", minutes=5, id="reconcile",
+                         max_instances=1, coalesce=True)
+    rt.scheduler.add_job(jobs.housekeeping, "interval", minutes=5, id="housekeeping",
+                         max_instances=1, coalesce=True)
+    rt.scheduler.add_job(jobs.treasury, "cron", hour=9, minute=0, id="treasury",
+                         max_instances=1, coalesce=True)
+    rt.scheduler.add_job(push_daily_summary, "cron", hour=16, minute=5, id="daily_summary",
+                         args=[c.facade, c.notifier], max_instances=1, coalesce=True)
+    register_report_jobs(rt.scheduler, c)
+    return rt
+
+
+class _Jobs:
+    """Small scheduled chores that only move the store forward (each in one transaction)."""
+
+    def __init__(self, container: Container) -> None:
+        self.c = container
+
+    async def execute_approved(self) -> None:
+        """Send the orders of cards approved elsewhere (CLI, another process). Execution is
+        idempotent per (card, leg), so a card the web or bot already executed sends nothing."""
+        from sqlalchemy import select
+
+        from core.enums import CardStatus
+        from store.models import TradeCardRow
+
+        with self.c.sessions() as s:
+            ids = list(s.scalars(select(TradeCardRow.id).where(
+                TradeCardRow.status == CardStatus.APPROVED.value).order_by(TradeCardRow.id)))
+        for card_id in ids:
+            try:
+                await self.c.order_manager.execute_card(card_id)
+            except DeskError as exc:  # refused (risk, kill switch …): audited by the manager
+                log.warning("card %s not executed: %s", card_id, exc)
+
+    def housekeeping(self) -> None:
+        from store.repos.signals import expire_signals
+
+        with transaction(self.c.sessions) as s:
+            n = expire_signals(s, self.c.clock.now())
+        if n:
+            log.info("expired %d signals", n)
+
+    def treasury(self) -> None:
+        from tools.treasury.schedule import TreasuryScheduler
+
+        with transaction(self.c.sessions) as s:
+            TreasuryScheduler(self.c.clock, self.c.audit).run(s)

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.bootstrap import Container
-from app.web import api_accounts
+from app.web import api_accounts, api_execution, api_playbooks, api_treasury
 from app.web.deps import SessionDep, UserDep
 from app.web.pages import accounts, audit, auth, cards, home, plots, positions, reports, risk
 from core.errors import AccessDenied, Conflict, DeskError, NotFound, RiskRefused, ValidationError
@@ -57,7 +57,8 @@ def create_app(container: Container) -> FastAPI:
 
     api = APIRouter(prefix="/api")
     api.include_router(_system_router())
-    api.include_router(api_accounts.router)
+    for module in (api_accounts, api_execution, api_treasury, api_playbooks):
+        api.include_router(module.router)
     app.include_router(api)
     app.include_router(auth.router)
     app.include_router(home.router)

@@ -49,7 +49,7 @@ def demo_specs(clock: Clock) -> list[AccountSpec]:
         name=LUMP_NAME, owner=DEMO_USER, account_type=AccountType.LUMP_SUM,
         mandate=MandateSpec(
             objective=Objective.MAX_PROFIT, risk_per_trade_percent=1.5, max_positions=8,
-            max_sector_exposure_percent=35, horizon_min_days=1, horizon_max_days=7,
+            max_sector_exposure_percent=35, horizon_min_days=1, horizon_max_days=10,
             earnings_blackout_days=1, liquidity_floor_adv=Decimal("50000000"),
             allowed_strategies=(Strategy.EVENT_DRIVEN, Strategy.MOMENTUM, Strategy.ML),
             sl_multiplier=1.5, tp_multiplier=3.0, trailing_stop_enabled=True,
