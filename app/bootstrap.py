@@ -92,11 +92,13 @@ class Container:
     def simulator(self) -> Any:
         """The seeded simulator: HISTORY_DAYS past sessions, then the live days after them."""
         from tools.market.instruments import default_universe
+        from tools.market.sim_paths import SimParams
         from tools.market.simulator import MarketSimulator, start_for_history
 
         today = to_ist(self.clock.now()).date()
         first = start_for_history(HISTORY_DAYS, today)
-        return MarketSimulator(self.settings.sim_seed, default_universe(), first)
+        params = SimParams(event_rate=self.settings.sim_event_rate)
+        return MarketSimulator(self.settings.sim_seed, default_universe(), first, params=params)
 
     @cached_property
     def market(self) -> Any:

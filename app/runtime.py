@@ -121,7 +121,7 @@ def build_runtime(container: Container, host: str, port: int) -> DeskRuntime:
         rt.add_loop("headlines", worker.headline_loop)
     rt.add_loop("feeds", worker.feed_loop)
     rt.add_loop("broker", worker.broker_loop)
-    rt.add_loop("risk", lambda: c.risk_monitor.run(c.settings.risk_tick_seconds))
+    rt.add_loop("risk", jobs.risk_loop)
     bot = telegram_loop(c)
     if bot is not None:
         rt.add_loop("telegram", bot)
@@ -163,6 +163,15 @@ class _Jobs:
                 await self.c.order_manager.execute_card(card_id)
             except DeskError as exc:  # refused (risk, kill switch …): audited by the manager
                 log.warning("card %s not executed: %s", card_id, exc)
+
+    async def risk_loop(self) -> None:
+        """Risk snapshots and kill switches every DESK_RISK_TICK_SECONDS of wall time (a fast
+        simulated clock must not multiply the monitor's writes)."""
+        monitor = self.c.risk_monitor
+        while True:
+            await asyncio.to_thread(monitor.tick)
+            await monitor.flush_notifications()
+            await asyncio.sleep(self.c.settings.risk_tick_seconds)
 
     def housekeeping(self) -> None:
         from store.repos.signals import expire_signals

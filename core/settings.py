@@ -25,9 +25,10 @@ class Settings(BaseSettings):
     # market
     market: str = Field("simulated", description="simulated | replay | upstox")
     replay_dir: Path | None = None
-    replay_speed: float = 60.0
+    replay_speed: float = 10.0
     sim_seed: int = 7
     sim_symbols: int = 50
+    sim_event_rate: float = Field(0.04, gt=0, le=1, description="news events per stock-session")
 
     # web
     web_host: str = "127.0.0.1"
