@@ -103,7 +103,8 @@ def _cycle(pipe: IngestPipeline, limit: int) -> None:
 
 @cli.command()
 def once(limit: int = 5000, reference_dir: RefOpt = SHARED / "reference",
-         llm: bool = typer.Option(False, help="Use the LLM tagger when DESK_LLM_BASE_URL is set")
+         llm: bool = typer.Option(True, "--llm/--offline",
+                                  help="LLM tagger when DESK_LLM_BASE_URL is set, else offline"),
          ) -> None:
     """Poll every feed once, then tag and embed what is pending."""
     pipe, http = _pipeline(reference_dir, llm)
@@ -115,7 +116,9 @@ def once(limit: int = 5000, reference_dir: RefOpt = SHARED / "reference",
 
 @cli.command()
 def run(interval_s: float = 120.0, limit: int = 2000, reference_dir: RefOpt = SHARED / "reference",
-        llm: bool = typer.Option(False, help="Use the LLM tagger when configured")) -> None:
+        llm: bool = typer.Option(True, "--llm/--offline",
+                                 help="LLM tagger when DESK_LLM_BASE_URL is set, else offline"),
+        ) -> None:
     """Poll and process forever (Ctrl-C stops; PENDING events survive a restart)."""
     pipe, http = _pipeline(reference_dir, llm)
     try:
