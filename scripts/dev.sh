@@ -57,8 +57,8 @@ case "$cmd" in
     echo "== lint: ruff, import layers"
     "$VENV/bin/ruff" check .
     "$VENV/bin/lint-imports"
-    echo "== types: mypy strict on core/ and store/"
-    "$VENV/bin/mypy" core store
+    echo "== types: mypy strict on core/, store/ and tools/"
+    "$VENV/bin/mypy" core store tools
     echo "== tests"
     exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
     ;;
