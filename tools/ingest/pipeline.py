@@ -57,6 +57,7 @@ class ProcessReport:
 class _Work:
     event: repo.EventView
     text: str = ""
+    body: str = ""
     content: str | None = None
     error: str | None = None
     started: float = 0.0
@@ -212,11 +213,12 @@ class IngestPipeline:
         t0 = time.perf_counter()
         vecs = self._embed([w.text for w in ok]) if ok else None
         embed_share_ms = (time.perf_counter() - t0) * 1000 / max(1, len(ok))
+        row_of = {id(w): i for i, w in enumerate(ok)}
         done = failed = 0
         latencies = []
         for w in work:
             t1 = time.perf_counter()
-            vec = vecs[ok.index(w)] if w.error is None and vecs is not None else None
+            vec = vecs[row_of[id(w)]] if w.error is None and vecs is not None else None
             if self._finish(w, vec):
                 done += 1
             else:
@@ -235,6 +237,7 @@ class IngestPipeline:
                 w.content = clean_text(body)
         except Exception as exc:  # broken PDF, empty page, huge or non-UTF-8 body, HTTP error
             w.error = f"artifact: {type(exc).__name__}: {exc}"
+        w.body = body
         w.text = f"{view.title or ''}\n{body}"
         w.prep_ms = (time.perf_counter() - w.started) * 1000
         return w
@@ -246,7 +249,7 @@ class IngestPipeline:
             return None
 
     def _tag(self, w: _Work, vec: npt.NDArray[np.float32] | None) -> tuple[TagResult, Any]:
-        title, body = w.event.title or "", w.text.split("\n", 1)[-1]
+        title, body = w.event.title or "", w.body
         if vec is None:
             vec = self._embedder.embed([w.text[:2000]])[0]
         with_vec = getattr(self._tagger, "tag_with_vector", None)
