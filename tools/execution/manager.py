@@ -49,6 +49,7 @@ from tools.execution.transitions import can_transition, check_transition, is_liv
 from tools.risk import pretrade, switches
 
 SESSION_EXPIRED = "broker session expired"
+ENFORCE_EVERY_S = 2.0  # wall seconds between kill-switch enforcement passes from on_quote
 
 
 class OrderManager:
@@ -68,6 +69,7 @@ class OrderManager:
         self.fault: Callable[[str], None] | None = None
         self.native = native_brackets and isinstance(broker, BracketBroker)
         self._parked: dict[str, list[Fill]] = {}
+        self._enforced_at = float("-inf")
         self.intraday_state: dict[str, Any] = {}
 
     # --- approval -> entry -----------------------------------------------------------------
@@ -352,10 +354,14 @@ class OrderManager:
 
     # --- delegated loops ---------------------------------------------------------------------
     async def on_quote(self, quote: Quote) -> None:
-        """Intraday management of every open position in quote.symbol (see intraday.py)."""
+        """Intraday management of every open position in quote.symbol (see intraday.py); also
+        applies triggered kill switches' actions, at most every ENFORCE_EVERY_S of wall time."""
         from tools.execution.intraday import manage
 
         await manage(self, quote)
+        if time.monotonic() - self._enforced_at >= ENFORCE_EVERY_S:
+            self._enforced_at = time.monotonic()
+            await self.enforce_switches()
 
     async def enforce_switches(self) -> dict[str, list[int]]:
         """Cancel pending entries / flatten positions as triggered kill switches demand."""

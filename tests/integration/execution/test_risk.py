@@ -130,3 +130,17 @@ async def test_realized_today_counts_only_todays_fills(desk: Desk) -> None:
         entry_fees = s.scalar(select(FillRow.fees).where(FillRow.side == "BUY"))
     assert day2 == Decimal("-550.00") - exit_fees  # 100 x (94.5 - 100), day-2 fees only
     assert both == day2 - entry_fees
+
+
+async def test_price_updates_enforce_a_flatten_kill_without_being_asked(desk: Desk) -> None:
+    card = desk.card()
+    await desk.manager.execute_card(card)
+    await desk.tick("INFY", 100)
+    with transaction(desk.db.sessions) as s:
+        switches.manual_kill(s, desk.audit, desk.account_id, "halt", "alice", flatten=True)
+    desk.manager._enforced_at = float("-inf")  # the wall-clock throttle has elapsed
+    await desk.tick("INFY", 99)  # on_quote enforces: the close goes out
+    await desk.tick("INFY", 99)  # ... and fills
+    with transaction(desk.db.sessions) as s:
+        exits = s.scalars(select(OrderRow).where(OrderRow.order_category == "EXIT")).all()
+    assert [o.status for o in exits] == ["FILLED"]
