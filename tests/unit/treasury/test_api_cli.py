@@ -62,6 +62,11 @@ def test_api_balances_proposals_and_decide(db, clock, audit):
 def test_cli_schedule_proposals_and_decisions(sqlite_db, clock, audit, monkeypatch):
     monkeypatch.setenv("DESK_DATABASE_URL", sqlite_db.url)
     monkeypatch.setenv("COLUMNS", "200")
+    # the CLI's console may have been created (80 columns) by an earlier test in this process
+    from rich.console import Console
+
+    from app import cli_treasury
+    monkeypatch.setattr(cli_treasury, "console", Console(width=200))
     with transaction(sqlite_db.sessions) as s:
         ensure_demo_accounts(s, audit, clock)
     from app.cli import app
