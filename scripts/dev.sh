@@ -60,7 +60,7 @@ case "$cmd" in
     echo "== types: mypy strict on core/, store/ and tools/"
     "$VENV/bin/mypy" core store tools
     echo "== tests"
-    exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+    exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider -n 2 --dist loadfile "$@"
     ;;
   *)
     echo "usage: bash scripts/dev.sh up|test [args]" >&2
