@@ -167,10 +167,11 @@ class _Jobs:
     async def risk_loop(self) -> None:
         """Risk snapshots and kill switches every DESK_RISK_TICK_SECONDS of wall time (a fast
         simulated clock must not multiply the monitor's writes)."""
-        monitor = self.c.risk_monitor
+        monitor, manager = self.c.risk_monitor, self.c.order_manager
         while True:
             await asyncio.to_thread(monitor.tick)
             await monitor.flush_notifications()
+            await manager.enforce_switches()  # cancel/flatten even when no prices arrive
             await asyncio.sleep(self.c.settings.risk_tick_seconds)
 
     def housekeeping(self) -> None:
