@@ -11,6 +11,7 @@ import time
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.conftest import REPO_ROOT
 
@@ -36,12 +37,53 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 90) 
     pytest.fail("desk up did not answer in time")
 
 
+def _poll(fn, timeout_s: float = 90, what: str = "condition"):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _rows(url: str, sql: str, **params: object) -> list[tuple]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def _approve_one_and_see_it_filled(db_url: str, env: dict[str, str]) -> None:
+    """The running desk makes cards; a CLI approval is executed by the desk (paper fill)."""
+    pending = _poll(lambda: _rows(db_url, "SELECT id FROM trade_cards WHERE status='PENDING' "
+                                          "ORDER BY id"), what="a PENDING card")
+    card_id = pending[0][0]
+    out = subprocess.run([sys.executable, "-m", "app.cli", "approve", str(card_id)],
+                         cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "APPROVED" in out.stdout
+    filled = _poll(lambda: _rows(db_url, "SELECT order_category FROM orders WHERE "
+                                         "trade_card_id=:c AND status='FILLED'", c=card_id),
+                   what="the entry fill")
+    assert filled[0][0] == "ENTRY"
+
+    def bracket() -> bool:
+        legs = _rows(db_url, "SELECT order_category FROM orders WHERE trade_card_id=:c",
+                     c=card_id)
+        return {"ENTRY", "STOP_LOSS", "TAKE_PROFIT"} <= {leg[0] for leg in legs}
+
+    _poll(bracket, what="the stop-loss and take-profit legs after the entry fill")
+
+
 @pytest.mark.slow
 def test_desk_up_serves_demo_accounts(tmp_path):
     port = _free_port()
     env = {**os.environ, "DESK_DATABASE_URL": f"sqlite:///{tmp_path}/desk.sqlite3",
            "DESK_DATA_DIR": str(tmp_path / "var"), "DESK_MARKET": "simulated",
-           "DESK_BROKER": "paper", "DESK_TELEGRAM_BOT_TOKEN": "", "DESK_LLM_BASE_URL": ""}
+           "DESK_BROKER": "paper", "DESK_TELEGRAM_BOT_TOKEN": "", "DESK_LLM_BASE_URL": "",
+           "DESK_REPLAY_SPEED": "60"}
     env.pop("DESK_TELEGRAM_BOT_TOKEN")
     env.pop("DESK_LLM_BASE_URL")
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "up", "--port", str(port)],
@@ -58,6 +100,7 @@ def test_desk_up_serves_demo_accounts(tmp_path):
         assert r.status_code == 200
         assert {a["account_type"] for a in r.json()} == {"SIP", "LUMP_SUM"}
         assert httpx.get(f"{base}/api/accounts", auth=("demo", "wrong")).status_code == 401
+        _approve_one_and_see_it_filled(env["DESK_DATABASE_URL"], env)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
