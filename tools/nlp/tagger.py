@@ -131,7 +131,7 @@ class OfflineTagger:
             proba = self.head.proba(vec[None, :])[0]
             by = dict(zip(self.head.classes, proba, strict=True))
             head_score = float(by[Stance.BULLISH] - by[Stance.BEARISH])
-            score = 0.6 * head_score + 0.4 * cues.score + 0.15 * TYPE_PRIOR[etype]
+            score = 0.6 * head_score + 0.4 * cues.score + 0.35 * TYPE_PRIOR[etype]
             p_max = float(proba.max())
         if etype is EventType.OTHER:
             score *= _ROUTINE_SHRINK  # routine news moves prices only when the words are strong
