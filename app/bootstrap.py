@@ -102,18 +102,24 @@ class Container:
 
     @cached_property
     def market(self) -> Any:
-        """Bars and quotes: the simulated market, a replay of stored bars, or (live) None.
-
-        Live Upstox quotes arrive over the broker's WebSocket (see tools/broker/upstox/ws.py);
-        until that stream is connected the desk has no quote source and manages no intraday stops.
-        """
+        """Bars and quotes: the simulated market, a replay of stored bars, or Upstox's live
+        market-data WebSocket (quotes for every instrument with an Upstox key)."""
         from tools.market.feed import ReplayFeed, SimulatedFeed
 
         if self.settings.market == "simulated":
             return SimulatedFeed(self.simulator, self.clock, horizon_days=HISTORY_DAYS + LIVE_DAYS)
         if self.settings.market == "replay":
             return ReplayFeed.from_store(self.sessions, self.clock)
-        return None
+        from store.repos.market import list_instruments
+        from tools.broker.upstox.ws import MarketDataStream
+
+        with self.sessions() as s:
+            keys = {i.instrument_key: i.symbol for i in list_instruments(s) if i.instrument_key}
+
+        async def on_quote(quote: Any) -> None:
+            await self.order_manager.on_quote(quote)
+
+        return MarketDataStream(self.upstox_client, keys, on_quote=on_quote)
 
     def tick_for(self, symbol: str) -> Decimal | None:
         from store.repos.market import get_instrument
@@ -123,13 +129,9 @@ class Container:
         return inst.tick_size if inst else None
 
     @cached_property
-    def broker(self) -> Any:
-        if self.settings.broker == "paper":
-            from tools.broker.paper import PaperBroker
-
-            return PaperBroker(self.clock, self.market,
-                               mis_squareoff_ist=self.settings.mis_squareoff_ist,
-                               tick_for=self.tick_for)
+    def upstox_client(self) -> Any:
+        """The Upstox REST client on the day's token (from DESK_UPSTOX_ACCESS_TOKEN or the file
+        `desk upstox login` writes); an expired token raises TokenExpired at the first call."""
         from tools.broker.upstox.auth import TokenStore
         from tools.broker.upstox.http import UpstoxBroker
 
@@ -143,6 +145,16 @@ class Container:
 
         return UpstoxBroker(token, self.clock, base_url=self.settings.upstox_base_url,
                             hft_url=self.settings.upstox_hft_url)
+
+    @cached_property
+    def broker(self) -> Any:
+        if self.settings.broker == "upstox":
+            return self.upstox_client
+        from tools.broker.paper import PaperBroker
+
+        return PaperBroker(self.clock, self.market,
+                           mis_squareoff_ist=self.settings.mis_squareoff_ist,
+                           tick_for=self.tick_for)
 
     @cached_property
     def notifier(self) -> Any:

@@ -138,6 +138,9 @@ class DeskWorker:
         feed = self.c.market
         if feed is None:
             return
+        if not hasattr(feed, "stream"):  # a live quote stream (Upstox WebSocket) drives itself
+            await feed.run()
+            return
         symbols = self._symbols()
         broker, manager = self.c.broker, self.c.order_manager
         paper = hasattr(broker, "on_bar")  # the paper broker matches orders against our bars
