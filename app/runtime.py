@@ -133,7 +133,8 @@ def build_runtime(container: Container, host: str, port: int) -> DeskRuntime:
                          max_instances=1, coalesce=True)
     rt.scheduler.add_job(jobs.housekeeping, "interval", minutes=5, id="housekeeping",
                          max_instances=1, coalesce=True)
-    rt.scheduler.add_job(jobs.treasury, "cron", hour=9, minute=0, id="treasury",
+    # idempotent: credits what is due by the desk clock's date and books fills into the ledger
+    rt.scheduler.add_job(jobs.treasury, "interval", minutes=5, id="treasury",
                          max_instances=1, coalesce=True)
     rt.scheduler.add_job(push_daily_summary, "cron", hour=16, minute=5, id="daily_summary",
                          args=[c.facade, c.notifier], max_instances=1, coalesce=True)
