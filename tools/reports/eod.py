@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.money import ZERO, money
+from store.models import AuditLogRow
 from tools.reports.data import (
     AccountHeader,
     CardDecision,
@@ -70,6 +72,7 @@ class EodReport:
     wins: int
     closed_trades: int
     hit_rate: float | None
+    audit_head: tuple[int, str] | None = None  # (seq, row hash) of the chain at the close
 
     def counts(self) -> dict[str, int]:
         """How many cards were created, approved, rejected, expired and blocked today."""
@@ -95,6 +98,8 @@ class EodReport:
             "cards": self.counts(),
             "hit_rate": self.hit_rate,
             "closed_trades": self.closed_trades,
+            "audit_head": {"seq": self.audit_head[0], "hash": self.audit_head[1]}
+            if self.audit_head else None,
         }
 
 
@@ -128,7 +133,17 @@ def build_eod(session: Session, account_id: int, day: date, *, simulated: bool) 
         wins=wins,
         closed_trades=n,
         hit_rate=rate,
+        audit_head=audit_head_at(session, end),
     )
+
+
+def audit_head_at(session: Session, end: datetime) -> tuple[int, str] | None:
+    """The newest audit row written before `end`: recorded outside the database (in this report,
+    sent to Telegram), it makes a later deletion of rows up to it detectable."""
+    row = session.execute(
+        select(AuditLogRow.seq, AuditLogRow.row_hash).where(AuditLogRow.timestamp < end)
+        .order_by(AuditLogRow.seq.desc()).limit(1)).first()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def _net_result(trade: Trade) -> Decimal:

@@ -56,6 +56,9 @@ def eod_markdown(r: EodReport) -> str:
         f"- Cards: {counts['CREATED']} created, {counts['APPROVED']} approved, "
         f"{counts['REJECTED']} rejected, {counts['EXPIRED']} expired, {counts['BLOCKED']} blocked",
         f"- Hit rate so far: {_rate(r.wins, r.closed_trades, r.hit_rate)}",
+        "- Audit chain head at the close: "
+        + (f"seq {r.audit_head[0]}, hash `{r.audit_head[1]}`" if r.audit_head else "none")
+        + " (keep it: `desk audit verify` detects any later edit up to it)",
         "",
         "## Trades today",
         "",

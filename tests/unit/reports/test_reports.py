@@ -15,7 +15,7 @@ from core.enums import AuditCategory, CardStatus
 from core.errors import NotFound, ValidationError
 from store.audit import AuditLog, entries_for, verify_chain
 from store.db import transaction
-from store.models import BarRow, ReportRow, TradeCardRow
+from store.models import AuditLogRow, BarRow, ReportRow, TradeCardRow
 from store.repos.reports import find_report, list_reports, report_pdf
 from tests.unit.reports.helpers import add_account, add_card, closed_trade, open_trade
 from tools.reports.eod import build_eod
@@ -185,3 +185,19 @@ def test_bad_requests_are_refused_and_store_nothing(db, seeded: int, clock: Fake
         generate_report(s, audit, clock, "eod", DAY, 999, simulated=True)
     with db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ReportRow)) == 0
+
+
+def test_eod_carries_the_audit_head_at_the_close(db, seeded: int, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    from tools.reports.markdown import eod_markdown
+
+    with db.sessions() as s:
+        before = s.execute(select(func.max(AuditLogRow.seq))).scalar_one()
+        head = s.execute(select(AuditLogRow.row_hash).where(AuditLogRow.seq == before)).scalar_one()
+    clock.set(ist(DAY + timedelta(days=1), 10))  # a row written after the close is not the head
+    with transaction(db.sessions) as s:
+        AuditLog(clock).append(s, "later", {"x": 1}, category=AuditCategory.SYSTEM)
+    with db.sessions() as s:
+        r = build_eod(s, seeded, DAY, simulated=True)
+    assert r.audit_head == (before, head)
+    assert head in eod_markdown(r)
+    assert r.summary()["audit_head"] == {"seq": before, "hash": head}
