@@ -112,3 +112,47 @@ def test_desk_up_serves_demo_accounts(tmp_path):
                              env=env, capture_output=True, text=True, check=True)
     assert "SIP" in listing.stdout
     assert "LUMP_SUM" in listing.stdout
+
+
+@pytest.mark.slow
+def test_desk_up_with_telegram_sends_cards_and_approves_by_button(tmp_path):
+    """The primary interface end to end: `desk up` with a bot token runs the bot beside the web
+    app; a simulated-market card arrives as a message with buttons; Approve → paper fill."""
+    from tests.fakes.telegram_server import FakeTelegramServer
+
+    user = 777
+    with FakeTelegramServer() as tg:
+        port = _free_port()
+        db_url = f"sqlite:///{tmp_path}/desk.sqlite3"
+        env = {**os.environ, "DESK_DATABASE_URL": db_url, "DESK_DATA_DIR": str(tmp_path / "var"),
+               "DESK_MARKET": "simulated", "DESK_BROKER": "paper", "DESK_REPLAY_SPEED": "60",
+               "DESK_TELEGRAM_BOT_TOKEN": tg.token, "DESK_TELEGRAM_BASE_URL": tg.base_url,
+               "DESK_TELEGRAM_ALLOWED_IDS": f"{user}:1,2",
+               "DESK_SECRET_KEY": "e2e-secret-key-long-enough-for-hmac-0123456789"}
+        env.pop("DESK_LLM_BASE_URL", None)
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "up", "--port", str(port)],
+                                cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        try:
+            _wait_ready(f"http://127.0.0.1:{port}/api/health", proc)
+            card_msg = tg.wait_for(
+                lambda c: c.method == "sendMessage" and int(c.params.get("chat_id", 0)) == user
+                and "reply_markup" in c.params, timeout=90)
+            keyboard = card_msg.params["reply_markup"]["inline_keyboard"]
+            buttons = [b for row in keyboard for b in row]
+            approve = next(b for b in buttons if "Approve" in b["text"])
+            tg.push_callback(user, approve["callback_data"], message=card_msg.result)
+            tg.wait_for(lambda c: c.method == "answerCallbackQuery", timeout=30)
+            filled = _poll(lambda: _rows(db_url, "SELECT trade_card_id FROM orders WHERE "
+                                                 "order_category='ENTRY' AND status='FILLED'"),
+                           what="the entry fill after the Approve button")
+            decided = _rows(db_url, "SELECT status, decided_via FROM trade_cards WHERE id=:c",
+                            c=filled[0][0])
+            assert decided[0][1] == "telegram"
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    assert proc.returncode == 0
