@@ -124,10 +124,11 @@ class DeskWorker:
         if self._features is None:
             self._features = LiveFeatureUpdater.warm(self.c.sessions, self.c.clock)
             return  # warming read the bars just stored
+        source = DataSource.SIMULATED if self.c.simulated_data else DataSource.REPLAY
         bars = [Bar(symbol=str(r.symbol), exchange=str(r.exchange), interval="1d",
                     ts=pd.Timestamp(r.ts).to_pydatetime(), open=float(r.open),
                     high=float(r.high), low=float(r.low), close=float(r.close),
-                    volume=int(r.volume), source=DataSource.SIMULATED)
+                    volume=int(r.volume), source=source)
                 for r in new.sort_values("ts").itertuples()]
         self._features.on_bars(bars)
 
