@@ -130,8 +130,13 @@ class Container:
 
     @cached_property
     def upstox_client(self) -> Any:
-        """The Upstox REST client on the day's token (from DESK_UPSTOX_ACCESS_TOKEN or the file
-        `desk upstox login` writes); an expired token raises TokenExpired at the first call."""
+        """The Upstox REST client of the running desk (one event loop for its lifetime)."""
+        return self.new_upstox_client()
+
+    def new_upstox_client(self) -> Any:
+        """An Upstox REST client on the day's token (from DESK_UPSTOX_ACCESS_TOKEN or the file
+        `desk upstox login` writes); an expired token raises TokenExpired at the first call.
+        A short-lived event loop (a CLI step) takes its own client and closes it."""
         from tools.broker.upstox.auth import TokenStore
         from tools.broker.upstox.http import UpstoxBroker
 

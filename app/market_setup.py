@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +26,7 @@ from tools.signals.artefacts import artefact_exists, save_artefact, train_artefa
 
 log = logging.getLogger("desk.setup")
 FEATURE_BATCH = 5_000
+LIVE_HISTORY_DAYS = 730  # calendar days of daily candles fetched on a first live start
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,42 @@ def _history_frame(container: Container) -> pd.DataFrame:
     return bars[ts_day < today].copy()
 
 
-def _store_history(container: Container, bars: pd.DataFrame) -> int:
+def _upstox_history(container: Container) -> pd.DataFrame:
+    """Live mode: the daily candles the store lacks, from the last stored session (or
+    LIVE_HISTORY_DAYS back) to yesterday, for every instrument with an Upstox key."""
+    import asyncio
+
+    from store.repos.market import list_instruments
+    from tools.broker.upstox.candles import daily_bars
+
+    today = to_ist(container.clock.now()).date()
     with transaction(container.sessions) as s:
-        if count_bars(s) > 0:
+        if not list_instruments(s):
+            upsert_instruments(s, default_universe())
+        keys = {i.instrument_key: i.symbol for i in list_instruments(s) if i.instrument_key}
+        stored = load_bars_frame(s, interval="1d")
+    if stored.empty:
+        start = today - timedelta(days=LIVE_HISTORY_DAYS)
+    else:
+        last = pd.Timestamp(stored["ts"].max()).tz_convert("Asia/Kolkata").date()
+        start = last + timedelta(days=1)
+    if start >= today or not keys:
+        return pd.DataFrame()
+    async def fetch() -> pd.DataFrame:
+        client = container.new_upstox_client()
+        try:
+            return await daily_bars(client, keys, start, today - timedelta(days=1))
+        finally:
+            await client.aclose()
+
+    return asyncio.run(fetch())
+
+
+def _store_history(container: Container, bars: pd.DataFrame) -> int:
+    if bars.empty:
+        return 0
+    with transaction(container.sessions) as s:
+        if count_bars(s) > 0 and container.settings.market != "upstox":
             return 0
         upsert_instruments(s, default_universe())
         inserted = upsert_bars(s, bars)
@@ -94,7 +128,9 @@ def _train(container: Container, models: Path) -> str | None:
 
 def prepare_market(container: Container) -> SetupReport:
     """Make the stored market ready for `desk up`; safe to call on every start."""
-    inserted = _store_history(container, _history_frame(container))
+    frame = (_upstox_history(container) if container.settings.market == "upstox"
+             else _history_frame(container))
+    inserted = _store_history(container, frame)
     with container.sessions() as s:
         have_features = s.execute(text("SELECT 1 FROM features LIMIT 1")).first() is not None
     written = 0 if have_features and not inserted else _build_features(container)

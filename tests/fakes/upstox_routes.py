@@ -197,6 +197,18 @@ def ltp(srv: FakeUpstox, r: Request, _b: Any) -> Response:
     return _ok(out)
 
 
+def candles(srv: FakeUpstox, r: Request, _b: Any) -> Response:
+    """v3 historical candles; tests load rows with `srv.candles[key] = [[ts, o, h, l, c, v, oi]]`
+    (any order); served newest first within [from, to], as Upstox does."""
+    p = r.path_params
+    if (p["unit"], p["interval"]) != ("days", "1"):
+        return _err(400, "UDAPI100036", "Invalid input: only days/1 in the fake")
+    key = p["instrument_key"]
+    lo, hi = p["from_date"], p["to_date"]
+    rows = [row for row in getattr(srv, "candles", {}).get(key, []) if lo <= row[0][:10] <= hi]
+    return _ok({"candles": sorted(rows, key=lambda row: row[0], reverse=True)})
+
+
 ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/v3/order/place", place),
     ("PUT", "/v3/order/modify", modify),
@@ -216,4 +228,6 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/v3/feed/market-data-feed/authorize", market_authorize),
     ("GET", "/v2/feed/portfolio-stream-feed/authorize", portfolio_authorize),
     ("GET", "/v3/market-quote/ltp", ltp),
+    ("GET", "/v3/historical-candle/{instrument_key}/{unit}/{interval}/{to_date}/{from_date}",
+     candles),
 ]
