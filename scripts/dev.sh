@@ -45,6 +45,7 @@ shift || true
 case "$cmd" in
   up)
     setup_venv "embeddings"
+    export HF_HUB_OFFLINE=${HF_HUB_OFFLINE:-1} TOKENIZERS_PARALLELISM=false
     "$VENV/bin/desk" init
     exec "$VENV/bin/desk" up "$@"
     ;;
