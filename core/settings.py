@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.errors import ConfigError
 
+DEV_SECRET = "dev-only-insecure-key-change-for-real-use"  # noqa: S105 - refused for real use below
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "your-token-here", "replace-me"}
 
 
@@ -33,7 +34,7 @@ class Settings(BaseSettings):
     # web
     web_host: str = "127.0.0.1"
     web_port: int = 8000
-    secret_key: SecretStr = SecretStr("dev-only-insecure-key-change-for-real-use")
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
 
     # broker
     broker: str = Field("paper", description="paper | upstox")
@@ -84,6 +85,11 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDERS:
                 raise ValueError(f"{name} is a placeholder; set a real value or leave it unset")
+        if self.secret_key.get_secret_value() == DEV_SECRET and (
+                self.broker == "upstox" or self.telegram_bot_token is not None):
+            raise ValueError("DESK_SECRET_KEY is the development default: set a long random value "
+                             "before using a real broker or Telegram (it signs approval buttons "
+                             "and sessions)")
         if self.broker == "upstox" and self.upstox_api_key is None:
             raise ValueError("broker=upstox needs DESK_UPSTOX_API_KEY")
         if self.market == "replay" and self.replay_dir is None:

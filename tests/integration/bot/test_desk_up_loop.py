@@ -30,6 +30,7 @@ async def test_loop_serves_commands_and_relays_notices(db, clock):
             telegram_bot_token=tg.token,
             telegram_base_url=tg.base_url,
             telegram_allowed_ids=f"{OWNER_TG}:{ids}",
+            secret_key="test-secret-key-long-enough-for-hmac-signing",
         )
         relay = RelayNotifier()
         container = SimpleNamespace(settings=settings, facade=desk.facade, notifier=relay)
