@@ -24,12 +24,7 @@ def telegram_loop(container: Any) -> Callable[[], Awaitable[None]] | None:
     if settings.telegram_bot_token is None:
         return None
 
-    if settings.secret_key.get_secret_value().startswith("dev-only"):
-        log.warning(
-            "DESK_SECRET_KEY is the development default: set a real one so Telegram "
-            "buttons cannot be forged by anyone who knows the default"
-        )
-
+    # Settings refuse the development secret once a bot token is set (buttons are HMAC-signed).
     async def run() -> None:
         shared = getattr(container, "facade", None)
         facade = shared if isinstance(shared, DeskFacade) else DeskFacade.from_container(container)
