@@ -47,7 +47,24 @@ def outbound(url: object) -> str:
     return text if text.lower().startswith(("https://", "http://")) else "#"
 
 
-templates.env.filters.update(inr=inr, ist=ist, pct=pct, num=num, outbound=outbound)
+def trailing(config: dict[str, object] | None) -> str:
+    """A trailing-stop config as short words (e.g. "after 1.0R, ATR × 1.5, gap ₹94.10")."""
+    if not config or config.get("enabled") is False:
+        return "off"
+    parts = []
+    if config.get("activate_after_r") is not None:
+        parts.append(f"after {config['activate_after_r']}R")
+    if config.get("atr_multiple") is not None:
+        parts.append(f"ATR × {config['atr_multiple']}")
+    if config.get("trailing_gap") is not None:
+        parts.append(f"gap ₹{config['trailing_gap']}")
+    known = {"enabled", "activate_after_r", "atr_multiple", "trailing_gap"}
+    parts += [f"{k} {v}" for k, v in sorted(config.items()) if k not in known]
+    return ", ".join(parts) or "on"
+
+
+templates.env.filters.update(inr=inr, ist=ist, pct=pct, num=num, outbound=outbound,
+                             trailing=trailing)
 
 
 def container_of(request: Request) -> Any:

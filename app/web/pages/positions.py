@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from app.web.auth import PageUser
 from app.web.deps import SessionDep
-from app.web.pages.common import error_page, render
+from app.web.pages.common import error_page, render, trailing
 from core.errors import DeskError
 from store.models import PositionRow
 from store.repos import orders as orders_repo
@@ -44,12 +44,6 @@ class PositionLine:
     exit_reason: str | None
 
 
-def _trailing(config: dict[str, Any] | None) -> str:
-    if not config:
-        return "off"
-    return ", ".join(f"{k} {v}" for k, v in sorted(config.items()))
-
-
 def position_line(row: PositionRow) -> PositionLine:
     return PositionLine(
         id=row.id,
@@ -62,7 +56,7 @@ def position_line(row: PositionRow) -> PositionLine:
         current_price=row.current_price,
         stop_loss=row.stop_loss,
         take_profit=row.take_profit,
-        trailing=_trailing(row.trailing_stop_config),
+        trailing=trailing(row.trailing_stop_config),
         unrealized_pnl=row.unrealized_pnl,
         realized_pnl=row.realized_pnl,
         fees_paid=row.fees_paid,
