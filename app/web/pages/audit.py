@@ -47,8 +47,15 @@ def _entries(session: Any, card: Any) -> tuple[list[AuditEntry], dict[str, Audit
     """Every audit entry about the card, its signal and its triggering event, in chain order,
     and the entry that recorded each step (event, signal, card, decision, execution)."""
     own = entries_for(session, trade_card_id=card.id)
-    by_signal = entries_for(session, signal_id=card.signal_id) if card.signal_id else []
-    by_event = entries_for(session, event_id=card.event_id) if card.event_id else []
+
+    def about_this_card(entries: list[AuditEntry]) -> list[AuditEntry]:
+        # one signal or event can lead to cards for several accounts: keep only this card's
+        return [e for e in entries if e.trade_card_id in (None, card.id)]
+
+    by_signal = about_this_card(entries_for(session, signal_id=card.signal_id)
+                                if card.signal_id else [])
+    by_event = about_this_card(entries_for(session, event_id=card.event_id)
+                               if card.event_id else [])
     found = {e.seq: e for e in [*own, *by_signal, *by_event]}
     steps: dict[str, AuditEntry] = {}
     for name, pool, pick in (
