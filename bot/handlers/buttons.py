@@ -87,6 +87,24 @@ async def _approve_card(
     )
 
 
+def _await_reply(
+    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, key: str, token: ButtonToken,
+    current: str, **extra: Any,
+) -> None:
+    """Remember which card the user's next message answers (a reason or a quantity); a new
+    question replaces the other pending one."""
+    msg = query.message
+    for pending in (PENDING_REJECT, PENDING_REDUCE):
+        context.user_data.pop(pending, None)  # type: ignore[union-attr]
+    context.user_data[key] = {  # type: ignore[index]
+        "card_id": token.object_id,
+        "hash": current,
+        "chat_id": msg.chat.id if msg else None,
+        "message_id": msg.message_id if msg else None,
+        **extra,
+    }
+
+
 async def _reject_card(
     update: Update,
     query: CallbackQuery,
@@ -95,14 +113,7 @@ async def _reject_card(
     token: ButtonToken,
     current: str,
 ) -> None:
-    msg = query.message
-    context.user_data.pop(PENDING_REDUCE, None)  # type: ignore[union-attr]
-    context.user_data[PENDING_REJECT] = {  # type: ignore[index]
-        "card_id": token.object_id,
-        "hash": current,
-        "chat_id": msg.chat.id if msg else None,
-        "message_id": msg.message_id if msg else None,
-    }
+    _await_reply(context, query, PENDING_REJECT, token, current)
     await query.answer("Send the reason.")
     await reply(
         update,
@@ -123,15 +134,7 @@ async def _reduce_card(
     if qty < 2:
         await query.answer("This card is for 1 share; approve or reject it.", show_alert=True)
         return
-    msg = query.message
-    context.user_data.pop(PENDING_REJECT, None)  # type: ignore[union-attr]
-    context.user_data[PENDING_REDUCE] = {  # type: ignore[index]
-        "card_id": token.object_id,
-        "hash": current,
-        "max": qty - 1,
-        "chat_id": msg.chat.id if msg else None,
-        "message_id": msg.message_id if msg else None,
-    }
+    _await_reply(context, query, PENDING_REDUCE, token, current, max=qty - 1)
     await query.answer("Send the quantity.")
     await reply(
         update,
