@@ -61,12 +61,7 @@ def report_pdf_download(
         pdf = report_pdf(session, report_id)
     except DeskError as exc:
         return error_page(request, exc, user, session)
-    name = f"{report.kind.lower()}-{report.report_date.isoformat()}-account{report.account_id}"
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-    )
+    return _attachment(report, pdf, "pdf", "application/pdf")
 
 
 @router.get("/reports/{report_id}.md", response_model=None)
@@ -77,12 +72,13 @@ def report_md_download(
         report = _visible_report(session, user, report_id)
     except DeskError as exc:
         return error_page(request, exc, user, session)
+    return _attachment(report, report.markdown, "md", "text/markdown; charset=utf-8")
+
+
+def _attachment(report: Any, body: bytes | str, ext: str, media_type: str) -> Response:
     name = f"{report.kind.lower()}-{report.report_date.isoformat()}-account{report.account_id}"
-    return Response(
-        report.markdown,
-        media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.md"'},
-    )
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
